@@ -1,0 +1,58 @@
+using Hangfire.Dashboard;
+
+namespace Runner.Api.Access;
+
+public static class AccessEndpoints
+{
+    /// <summary>Mutating endpoints: loopback or the API key.</summary>
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var policy = context.HttpContext.RequestServices.GetRequiredService<AccessPolicy>();
+            return policy.IsAllowed(context.HttpContext) ? await next(context) : Denied();
+        });
+
+    /// <summary>Read-only endpoints: open unless <see cref="AccessOptions.ProtectReads"/> is on.</summary>
+    public static TBuilder AllowReads<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var policy = context.HttpContext.RequestServices.GetRequiredService<AccessPolicy>();
+            return !policy.ProtectReads || policy.IsAllowed(context.HttpContext) ? await next(context) : Denied();
+        });
+
+    private static IResult Denied() => TypedResults.Problem(
+        statusCode: StatusCodes.Status401Unauthorized,
+        title: "API key required",
+        detail: $"Requests from outside this machine must send the API key in the {AccessPolicy.HeaderName} header (or Authorization: Bearer).");
+
+    /// <summary>
+    /// A browser cannot add a header to the dashboard's own links, so <c>/hangfire?api_key=…</c> stores a
+    /// valid key in an HTTP-only cookie that the dashboard filter then accepts.
+    /// </summary>
+    public static IApplicationBuilder UseDashboardKeyCookie(this IApplicationBuilder app, string dashboardPath) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments(dashboardPath)
+                && context.Request.Query.TryGetValue(AccessPolicy.QueryName, out var key) && !string.IsNullOrEmpty(key))
+            {
+                context.Response.Cookies.Append(AccessPolicy.CookieName, key.ToString(), new CookieOptions
+                {
+                    HttpOnly = true,
+                    SameSite = SameSiteMode.Strict,
+                    Secure = context.Request.IsHttps,
+                    Path = dashboardPath,
+                });
+                context.Request.Headers[AccessPolicy.HeaderName] = key.ToString();
+            }
+            await next(context);
+        });
+
+    public sealed class DashboardFilter : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context)
+        {
+            var http = context.GetHttpContext();
+            return http.RequestServices.GetRequiredService<AccessPolicy>().IsAllowed(http);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Hangfire;
+using Runner.Api.Access;
+using Runner.Api.Health;
+using Runner.Api.Workers;
+using Runner.Core.Database;
+using Runner.Core.Hosting;
+using Runner.Core.Queueing;
+using Runner.Core.Workers;
+using Scalar.AspNetCore;
+
+namespace Runner.Api;
+
+public static class ApiSetup
+{
+    public const string DashboardPath = "/hangfire";
+
+    /// <summary>The API enqueues jobs and serves the dashboard; it runs no jobs (no Hangfire server here).</summary>
+    public static WebApplicationBuilder AddRunnerApi(this WebApplicationBuilder builder)
+    {
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        var connectionString = RunnerSettings.ConnectionString(builder.Configuration);
+        var queue = builder.Configuration.GetSection(QueueOptions.SectionName).Get<QueueOptions>() ?? new QueueOptions();
+
+        builder.Services.Configure<AccessOptions>(builder.Configuration.GetSection(AccessOptions.SectionName));
+        builder.Services.AddOptions<WorkersOptions>().BindConfiguration(WorkersOptions.SectionName)
+            .Validate(o => o.LostAfterSeconds > 0, $"{WorkersOptions.SectionName}:LostAfterSeconds must be positive.")
+            .ValidateOnStart();
+        builder.Services
+            .AddRunnerDatabase(connectionString)
+            .AddRunnerHangfire(connectionString, queue)
+            .AddSingleton<AccessPolicy>()
+            .AddSingleton<WorkerStore>()
+            .AddSingleton<ProbeStore>()
+            .AddRunnerHealthChecks()
+            .AddProblemDetails()
+            .AddOpenApi();
+        return builder;
+    }
+
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        var queue = app.Configuration.GetSection(QueueOptions.SectionName).Get<QueueOptions>() ?? new QueueOptions();
+        await SchemaMigrator.MigrateAsync(RunnerSettings.ConnectionString(app.Configuration), queue.SchemaName, app.Logger);
+    }
+
+    public static WebApplication MapRunnerApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDashboardKeyCookie(DashboardPath);
+        app.MapHangfireDashboard(DashboardPath, new DashboardOptions
+        {
+            Authorization = [new AccessEndpoints.DashboardFilter()],
+            DashboardTitle = "Runner jobs",
+        });
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapHealthApi();
+        app.MapWorkersApi();
+        return app;
+    }
+}

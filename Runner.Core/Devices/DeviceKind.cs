@@ -1,0 +1,7 @@
+namespace Runner.Core.Devices;
+
+public enum DeviceKind
+{
+    Cpu,
+    Cuda,
+}

@@ -1,0 +1,38 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+using Runner.Core.Hosting;
+
+namespace Runner.Core.Queueing;
+
+public static class HangfireSetup
+{
+    /// <summary>Hangfire on the Runner database, in its own schema; shared by the API (client, dashboard) and workers (server).</summary>
+    public static IServiceCollection AddRunnerHangfire(this IServiceCollection services, string connectionString, QueueOptions options)
+    {
+        if (options.InvisibilityTimeoutSeconds < 10)
+            throw new StartupException($"{QueueOptions.SectionName}:InvisibilityTimeoutSeconds is {options.InvisibilityTimeoutSeconds}; it must be at least 10.");
+        if (options.PollIntervalSeconds < 1)
+            throw new StartupException($"{QueueOptions.SectionName}:PollIntervalSeconds is {options.PollIntervalSeconds}; it must be at least 1.");
+
+        // The storage options must be passed here: options given only to a connection factory are ignored (service notes B1).
+        var storage = new PostgreSqlStorageOptions
+        {
+            SchemaName = options.SchemaName,
+            PrepareSchemaIfNecessary = false, // SchemaMigrator installs it under its lock
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromSeconds(options.InvisibilityTimeoutSeconds),
+            QueuePollInterval = TimeSpan.FromSeconds(options.PollIntervalSeconds),
+            EnableLongPolling = true,
+            // Fail at start with a clear message instead of running degraded without storage.
+            StartupConnectionMaxRetries = 0,
+            AllowDegradedModeWithoutStorage = false,
+        };
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), storage));
+        return services;
+    }
+}

@@ -1,0 +1,77 @@
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Runner.Core.Database;
+using Runner.Core.Devices;
+using Runner.Core.Hosting;
+using Runner.Core.Queueing;
+using Runner.Core.Workers;
+using TorchSharp;
+
+namespace Runner.Worker.Serve;
+
+/// <summary>
+/// A Hangfire server for one device: one worker thread on the device's queue, so the device runs one
+/// job at a time.
+/// </summary>
+public static class WorkerHost
+{
+    public static async Task<int> RunAsync(string? deviceOverride, CancellationToken ct)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+
+        var options = builder.Configuration.GetSection(WorkerOptions.SectionName).Get<WorkerOptions>() ?? new WorkerOptions();
+        if (deviceOverride is not null)
+            options.Device = deviceOverride;
+        var device = WorkerDevice.Parse(options.Device, deviceOverride is null ? $"{WorkerOptions.SectionName}:Device" : "--device");
+        Validate(options);
+        var connectionString = RunnerSettings.ConnectionString(builder.Configuration);
+        var queue = builder.Configuration.GetSection(QueueOptions.SectionName).Get<QueueOptions>() ?? new QueueOptions();
+
+        NativeTorch.EnsureAvailable(device);
+        if (options.Threads > 0)
+            torch.set_num_threads(options.Threads);
+        var identity = WorkerIdentity.ForThisProcess(device, DeviceDescription.Describe(device));
+
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds + 10));
+        builder.Services
+            .AddRunnerDatabase(connectionString)
+            .AddRunnerHangfire(connectionString, queue)
+            .AddSingleton(identity)
+            .AddSingleton<WorkerStore>()
+            .AddSingleton<ProbeStore>()
+            .AddTransient<ProbeJob>();
+        // Registered before the Hangfire server so that it stops after it: the worker is marked
+        // stopped only once its job has been handed back.
+        builder.Services.AddHostedService<WorkerHeartbeat>();
+        builder.Services.AddHangfireServer(o =>
+        {
+            o.ServerName = identity.Name;
+            o.Queues = identity.Queues.ToArray();
+            o.WorkerCount = 1;
+            o.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds);
+            o.CancellationCheckInterval = TimeSpan.FromSeconds(1);
+        });
+
+        using var host = builder.Build();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Runner.Worker");
+        await SchemaMigrator.MigrateAsync(connectionString, queue.SchemaName, logger, ct);
+        await host.RunAsync(ct);
+        return 0;
+    }
+
+    private static void Validate(WorkerOptions o)
+    {
+        if (o.Threads < 0)
+            throw new StartupException($"{WorkerOptions.SectionName}:Threads is {o.Threads}; use 0 for libtorch's default or a positive thread count.");
+        if (o.HeartbeatSeconds is < 1 or > 300)
+            throw new StartupException($"{WorkerOptions.SectionName}:HeartbeatSeconds is {o.HeartbeatSeconds}; it must be between 1 and 300.");
+        if (o.ShutdownTimeoutSeconds is < 1 or > 3600)
+            throw new StartupException($"{WorkerOptions.SectionName}:ShutdownTimeoutSeconds is {o.ShutdownTimeoutSeconds}; it must be between 1 and 3600.");
+    }
+}

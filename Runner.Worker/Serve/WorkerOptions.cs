@@ -1,0 +1,18 @@
+namespace Runner.Worker.Serve;
+
+/// <summary>Section <c>Worker</c> (environment: <c>Worker__Device</c>, …).</summary>
+public sealed class WorkerOptions
+{
+    public const string SectionName = "Worker";
+
+    /// <summary><c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>; one worker process per device.</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>Intra-op threads for libtorch on the CPU; 0 keeps libtorch's default (one per core).</summary>
+    public int Threads { get; set; }
+
+    public int HeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>How long a stopping worker lets its job react to cancellation before the job is handed back.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 30;
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Runner.Worker.Serve;
+
+namespace Runner.Worker;
+
+/// <summary>The worker's command line: <c>serve</c> runs a Hangfire server for one device.</summary>
+public static class WorkerCommands
+{
+    public static RootCommand Build()
+    {
+        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: Worker__Device, else cpu)" };
+        var serve = new Command("serve", "Run jobs from the device's queue until stopped (Ctrl+C or SIGTERM hands the current job back).")
+        {
+            device,
+        };
+        serve.SetAction((result, ct) => WorkerHost.RunAsync(result.GetValue(device), ct));
+
+        return new RootCommand("Runner worker: executes training jobs on one device.") { serve };
+    }
+}

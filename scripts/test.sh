@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against a real PostgreSQL that it starts itself (and stops again if it
+# was not running before). Extra arguments go to dotnet test, e.g. --filter Category!=Slow.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+source scripts/postgres.sh
+if pg_is_running; then started_here=0; else started_here=1; fi
+RUNNER_PG_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" pg_up
+[ "$started_here" -eq 0 ] || trap pg_down EXIT
+
+# Tests create (and drop) their own databases through this administrative connection.
+export RUNNER_TEST_POSTGRES=$(pg_connection_string postgres)
+
+results=$(pwd)/.data/test-results
+rm -rf "$results"
+status=0
+dotnet test runner.sln -c Release --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@" || status=$?
+
+trx="$results/tests.trx"
+if [ -f "$trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  count() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  skipped=$(( $(count total) - $(count executed) ))
+  echo "tests: $(count passed) passed, $(count failed) failed, ${skipped} skipped"
+fi
+exit "$status"
