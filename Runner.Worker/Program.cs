@@ -1,6 +1,11 @@
 using System.CommandLine;
 using Runner.Core.Hosting;
-using Runner.Worker;
 
-return await StartupGuard.RunAsync(() => WorkerCommands.Build().Parse(args).InvokeAsync(
-    new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromMinutes(2) }));
+namespace Runner.Worker;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args) =>
+        StartupGuard.RunAsync(() => WorkerCommands.Build().Parse(args).InvokeAsync(
+            new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromMinutes(2) }));
+}

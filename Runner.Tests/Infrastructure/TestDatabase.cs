@@ -1,0 +1,68 @@
+using Npgsql;
+
+namespace Runner.Tests.Infrastructure;
+
+/// <summary>
+/// A fresh, empty database on the PostgreSQL that scripts/test.sh starts (RUNNER_TEST_POSTGRES, an
+/// administrative connection), dropped again when disposed.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private const string LocalDefault = "Host=127.0.0.1;Port=55432;Database=postgres;Username=runner;Password=runner";
+
+    private readonly string _admin;
+
+    private TestDatabase(string admin, string name)
+    {
+        _admin = admin;
+        Name = name;
+        ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false }.ConnectionString;
+    }
+
+    public string Name { get; }
+    public string ConnectionString { get; }
+
+    public static async Task<TestDatabase> CreateAsync()
+    {
+        var admin = Environment.GetEnvironmentVariable("RUNNER_TEST_POSTGRES") ?? LocalDefault;
+        var name = $"runner_test_{Guid.NewGuid():N}"[..30];
+        await using var connection = new NpgsqlConnection(admin);
+        try
+        {
+            await connection.OpenAsync();
+        }
+        catch (NpgsqlException e)
+        {
+            throw new InvalidOperationException($"The test PostgreSQL is not reachable ({e.Message}); run the tests with scripts/test.sh, which starts it.", e);
+        }
+        await using var create = new NpgsqlCommand($"create database {name}", connection);
+        await create.ExecuteNonQueryAsync();
+        return new TestDatabase(admin, name);
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"drop database if exists {Name} with (force)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
