@@ -17,7 +17,7 @@ public static class ApiSetup
     /// <summary>The API enqueues jobs and serves the dashboard; it runs no jobs (no Hangfire server here).</summary>
     public static WebApplicationBuilder AddRunnerApi(this WebApplicationBuilder builder)
     {
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddRunnerConsole();
         var connectionString = RunnerSettings.ConnectionString(builder.Configuration);
         var queue = builder.Configuration.GetSection(QueueOptions.SectionName).Get<QueueOptions>() ?? new QueueOptions();
 

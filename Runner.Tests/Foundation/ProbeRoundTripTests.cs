@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Runner.Core.Database;
 using Runner.Core.Workers;
@@ -123,5 +124,17 @@ public sealed class ProbeRoundTripTests : IAsyncLifetime
         Assert.Equal(WorkerStatus.Lost, lost.Status);
         Assert.Null(lost.StoppedAt);
         Assert.True(lost.HeartbeatAgeSeconds > 3);
+    }
+
+    [Fact]
+    public async Task Worker_logs_are_json_lines_when_configured()
+    {
+        await using var worker = ChildProcess.StartWorker(_db.ConnectionString, new Dictionary<string, string> { ["Logging__Console__FormatterName"] = "json" });
+        await worker.WaitForOutputAsync("registered", StartTimeout);
+
+        var line = worker.Stdout.First(l => l.Contains("registered", StringComparison.Ordinal));
+        var entry = JsonDocument.Parse(line).RootElement;
+        Assert.Equal("Runner.Worker.Serve.WorkerHeartbeat", entry.GetProperty("Category").GetString());
+        Assert.Equal("cpu", entry.GetProperty("State").GetProperty("Device").GetString());
     }
 }
