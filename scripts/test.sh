@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# A cluster of its own, apart from the one start.sh runs, so tests can run beside a running stack.
+export RUNNER_PG_PORT=${RUNNER_TEST_PG_PORT:-55433}
+export RUNNER_DATA_DIR=${RUNNER_TEST_DATA_DIR:-$(pwd)/.data/test}
 source scripts/postgres.sh
 if pg_is_running; then started_here=0; else started_here=1; fi
 RUNNER_PG_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" pg_up

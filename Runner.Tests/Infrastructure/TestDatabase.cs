@@ -8,7 +8,7 @@ namespace Runner.Tests.Infrastructure;
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    private const string LocalDefault = "Host=127.0.0.1;Port=55432;Database=postgres;Username=runner;Password=runner";
+    private const string LocalDefault = "Host=127.0.0.1;Port=55433;Database=postgres;Username=runner;Password=runner";
 
     private readonly string _admin;
 
