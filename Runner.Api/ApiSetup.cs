@@ -1,5 +1,6 @@
 using Hangfire;
 using Runner.Api.Access;
+using Runner.Api.Analysis;
 using Runner.Api.Health;
 using Runner.Api.Workers;
 using Runner.Core.Database;
@@ -57,6 +58,7 @@ public static class ApiSetup
         app.MapScalarApiReference();
         app.MapHealthApi();
         app.MapWorkersApi();
+        app.MapAnalysisApi();
         return app;
     }
 }

@@ -1,0 +1,43 @@
+using Runner.Core.Statistics;
+
+namespace Runner.Api.Analysis;
+
+/// <summary>Body of <c>POST /analysis/plan</c>: seeds per arm for a difference, or the difference n seeds resolve.</summary>
+public sealed record PlanRequest(double? Sd, double? Difference = null, int? RunsPerArm = null, double? Power = null, double? Level = null, int? Comparisons = null)
+{
+    public Dictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (Sd is not { } sd || !(sd > 0) || !double.IsFinite(sd))
+            errors["sd"] = ["Give the run-to-run standard deviation (a pilot estimate), a positive number."];
+        if (Difference is { } d && !(d != 0 && double.IsFinite(d)))
+            errors["difference"] = ["A difference must be a non-zero number."];
+        if (RunsPerArm is < 2)
+            errors["runsPerArm"] = ["At least 2 runs per arm are needed."];
+        if (Difference is null && RunsPerArm is null)
+            errors["difference"] = ["Give a difference to plan for, runsPerArm to see what it resolves, or both."];
+        if (Power is <= 0 or >= 1)
+            errors["power"] = [$"{Power} is not a power; use a value between 0 and 1."];
+        if (Level is <= 0 or >= 1)
+            errors["level"] = [$"{Level} is not a confidence level; use a value between 0 and 1."];
+        if (Comparisons is < 1)
+            errors["comparisons"] = ["At least one comparison."];
+        return errors;
+    }
+}
+
+/// <summary>Planning at α = (1 − level) / comparisons, the first step of Holm's procedure.</summary>
+public sealed record PlanResult(double Sd, double Power, double Alpha, double? Difference, double? RunsPerArmNeeded, int? RunsPerArm,
+    double? PowerAtRunsPerArm, double? MinimumDetectableDifference)
+{
+    public static PlanResult For(PlanRequest r)
+    {
+        var (sd, power) = (r.Sd!.Value, r.Power ?? 0.8);
+        var alpha = (1 - (r.Level ?? 0.95)) / (r.Comparisons ?? 1);
+        return new PlanResult(sd, power, alpha, r.Difference,
+            r.Difference is { } d ? PowerAnalysis.RunsPerArm(d, sd, alpha, power) : null,
+            r.RunsPerArm,
+            r.RunsPerArm is { } n && r.Difference is { } diff ? PowerAnalysis.Power(n, diff, sd, alpha) : null,
+            r.RunsPerArm is { } m ? PowerAnalysis.MinimumDetectableDifference(m, sd, alpha, power) : null);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+
+namespace Runner.Core.Statistics;
+
+/// <summary>
+/// The analysis of an ablation: a summary per arm, every arm against the baseline (or all pairs) with
+/// adjusted p-values and a verdict, and the planning note that says what the spread can resolve.
+/// Problems with the data (too few runs, no variance, missing values) become notes, never exceptions.
+/// </summary>
+public static class AblationAnalysis
+{
+    public static AnalysisResult Analyze(IReadOnlyList<ArmSamples> arms, string? baseline, AnalysisSettings settings, string? metric = null)
+    {
+        var errors = Validate(arms, baseline, settings);
+        if (errors.Count > 0)
+            throw new ArgumentException(string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+
+        var baselineArm = baseline ?? arms[0].Name;
+        var notes = new List<string>();
+        var results = arms.Select(a => new ArmResult(a.Name, ArmSummary.Of(a.Finite, settings.Level), a.Missing, a.Failed, a.Cancelled)).ToList();
+        foreach (var (arm, result) in arms.Zip(results))
+        {
+            if (result.Missing > 0)
+                notes.Add($"Arm '{arm.Name}': {Runs(result.Missing)} without a value for the metric left out.");
+            if (arm.Failed + arm.Cancelled > 0)
+                notes.Add($"Arm '{arm.Name}': {Runs(arm.Failed)} failed and {Runs(arm.Cancelled)} cancelled, left out.");
+            if (result.Summary.N < 2)
+                notes.Add($"Arm '{arm.Name}' has {Runs(result.Summary.N)} with a value; a standard deviation and a confidence interval need at least 2.");
+            else if (result.Summary.StandardDeviation == 0)
+                notes.Add($"Arm '{arm.Name}' has zero variance: all {result.Summary.N} runs gave the same value.");
+        }
+
+        var pairs = settings.AllPairs
+            ? (from i in Enumerable.Range(0, arms.Count) from j in Enumerable.Range(i + 1, arms.Count - i - 1) select (arms[j], arms[i])).ToList()
+            : arms.Where(a => a.Name != baselineArm).Select(a => (a, arms.First(b => b.Name == baselineArm))).ToList();
+
+        var tests = pairs.Select(p => (p.Item1, p.Item2,
+            Test: TwoSampleTest.Run(p.Item1.Finite, p.Item2.Finite, settings.Test, settings.Level),
+            Paired: PairedTest.RunMatched(p.Item1.Seeded, p.Item2.Seeded, settings.Level))).ToList();
+        var tested = tests.Where(t => t.Test.IsTested).ToList();
+        var adjusted = PValueAdjustment.Adjust(tested.Select(t => t.Test.PTwoSided!.Value).ToList(), settings.Correction);
+        var adjustedByPair = tested.Zip(adjusted).ToDictionary(x => (x.First.Item1.Name, x.First.Item2.Name), x => x.Second);
+        var planningAlpha = PValueAdjustment.PlanningLevel(settings.Alpha, Math.Max(1, tested.Count), settings.Correction);
+        var sd = PlanningSd(results, settings, out var sdSource);
+
+        var comparisons = new List<ArmComparison>();
+        foreach (var (arm, against, test, paired) in tests)
+        {
+            if (test.Note is not null)
+                notes.Add($"'{arm.Name}' vs '{against.Name}': {test.Note}.");
+            double? pAdjusted = adjustedByPair.TryGetValue((arm.Name, against.Name), out var p) ? p : null;
+            var verdict = pAdjusted is null ? Verdict.NotTested
+                : pAdjusted > settings.Alpha ? Verdict.NoSignificantDifference
+                : (test.Difference > 0) == (settings.Goal == Goal.Maximize) ? Verdict.Better : Verdict.Worse;
+            double? toDetect = sd is > 0 && test.Difference is { } d && d != 0
+                ? PowerAnalysis.RunsPerArm(d, sd.Value, planningAlpha, settings.Power)
+                : null;
+            comparisons.Add(new ArmComparison(arm.Name, against.Name, test, paired, pAdjusted, verdict, toDetect));
+        }
+
+        var planning = Plan(results, sd, sdSource, planningAlpha, settings);
+        var used = results.Sum(r => r.Summary.N);
+        var excluded = results.Sum(r => r.Missing + r.Failed + r.Cancelled);
+        return new AnalysisResult(metric, baselineArm, settings.Level, Name(settings.Correction), Name(settings.Test), Name(settings.Goal),
+            used, excluded, results, comparisons, planning, notes);
+    }
+
+    public static Dictionary<string, string[]> Validate(IReadOnlyList<ArmSamples> arms, string? baseline, AnalysisSettings settings)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (arms.Count == 0)
+            errors["arms"] = ["At least one arm is needed."];
+        for (var i = 0; i < arms.Count; i++)
+        {
+            var arm = arms[i];
+            if (string.IsNullOrWhiteSpace(arm.Name))
+                errors[$"arms[{i}].name"] = ["An arm needs a name."];
+            else if (arms.Take(i).Any(a => a.Name == arm.Name))
+                errors[$"arms[{i}].name"] = [$"'{arm.Name}' is used by more than one arm."];
+            if (arm.Seeds is { } seeds && seeds.Count != arm.Values.Count)
+                errors[$"arms[{i}].seeds"] = [$"{seeds.Count} seeds for {arm.Values.Count} values; give one seed per value."];
+            else if (arm.Seeds is { } s && s.Distinct().Count() != s.Count)
+                errors[$"arms[{i}].seeds"] = ["Each seed may appear once per arm."];
+            if (arm.Failed < 0 || arm.Cancelled < 0)
+                errors[$"arms[{i}]"] = ["Failed and cancelled counts cannot be negative."];
+        }
+        if (baseline is not null && arms.All(a => a.Name != baseline))
+            errors["baseline"] = [$"'{baseline}' is not one of the arms."];
+        if (settings.Level is <= 0 or >= 1 || double.IsNaN(settings.Level))
+            errors["level"] = [$"{settings.Level} is not a confidence level; use a value between 0 and 1, such as 0.95."];
+        if (settings.Power is <= 0 or >= 1 || double.IsNaN(settings.Power))
+            errors["power"] = [$"{settings.Power} is not a power; use a value between 0 and 1, such as 0.8."];
+        if (settings.PilotSd is { } sd && !(sd > 0 && double.IsFinite(sd)))
+            errors["pilotSd"] = ["A pilot standard deviation must be positive."];
+        if (settings.TargetDifference is { } t && !(t != 0 && double.IsFinite(t)))
+            errors["targetDifference"] = ["A target difference must be a non-zero number."];
+        return errors;
+    }
+
+    private static double? PlanningSd(IReadOnlyList<ArmResult> arms, AnalysisSettings settings, out string source)
+    {
+        if (settings.PilotSd is { } pilot)
+        {
+            source = "pilot";
+            return pilot;
+        }
+        var usable = arms.Where(a => a.Summary is { N: >= 2, StandardDeviation: not null }).ToList();
+        var df = usable.Sum(a => a.Summary.N - 1);
+        if (df == 0)
+        {
+            source = "none: no arm has 2 runs";
+            return null;
+        }
+        source = $"pooled over {usable.Count} arm{(usable.Count == 1 ? "" : "s")} ({df} degrees of freedom)";
+        var sd = Math.Sqrt(usable.Sum(a => (a.Summary.N - 1) * a.Summary.StandardDeviation!.Value * a.Summary.StandardDeviation.Value) / df);
+        return sd > 0 ? sd : null;
+    }
+
+    private static Planning Plan(IReadOnlyList<ArmResult> arms, double? sd, string sdSource, double alpha, AnalysisSettings settings)
+    {
+        var counts = arms.Select(a => a.Summary.N).Where(n => n > 0).ToList();
+        int? runs = counts.Count > 0 ? counts.Min() : null;
+        var power = settings.Power.ToString("P0", CultureInfo.InvariantCulture);
+        if (sd is not > 0)
+            return new Planning(sd, sdSource, settings.Power, alpha, runs, null, settings.TargetDifference, null,
+                "No run-to-run spread is known yet (an arm needs 2 runs with different values, or give a pilot sd), so nothing can be planned.");
+
+        double? detectable = runs >= 2 ? PowerAnalysis.MinimumDetectableDifference(runs.Value, sd.Value, alpha, settings.Power) : null;
+        double? needed = settings.TargetDifference is { } target ? PowerAnalysis.RunsPerArm(target, sd.Value, alpha, settings.Power) : null;
+        var parts = new List<string> { $"Run-to-run sd {Format(sd.Value)} ({sdSource})." };
+        if (detectable is { } dd)
+            parts.Add($"With {runs} runs per arm, a difference of {Format(dd)} is detected with {power} power at α = {Format(alpha)}.");
+        if (settings.TargetDifference is { } t)
+            parts.Add(needed is { } n
+                ? $"Detecting {Format(t)} with {power} power needs {Math.Ceiling(n):0} runs per arm."
+                : $"Detecting {Format(t)} with {power} power needs more than ten million runs per arm.");
+        return new Planning(sd, sdSource, settings.Power, alpha, runs, detectable, settings.TargetDifference, needed, string.Join(" ", parts));
+    }
+
+    private static string Runs(int n) => n == 1 ? "1 run" : $"{n} runs";
+
+    public static string Format(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
+
+    public static string Name(Correction c) => c switch
+    {
+        Correction.BenjaminiHochberg => "benjamini-hochberg",
+        _ => c.ToString().ToLowerInvariant(),
+    };
+
+    public static string Name(UnpairedTest t) => t.ToString().ToLowerInvariant();
+
+    public static string Name(Goal g) => g.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,34 @@
+namespace Runner.Core.Statistics;
+
+public enum Goal
+{
+    /// <summary>Higher is better (accuracy).</summary>
+    Maximize,
+
+    /// <summary>Lower is better (seconds, loss).</summary>
+    Minimize,
+}
+
+/// <summary>How a set of arms is analysed. The defaults are the honest choices: Welch, Holm, 95%.</summary>
+public sealed record AnalysisSettings
+{
+    public double Level { get; init; } = 0.95;
+    public Correction Correction { get; init; } = Correction.Holm;
+    public UnpairedTest Test { get; init; } = UnpairedTest.Welch;
+
+    /// <summary>Compare every pair of arms instead of every arm with the baseline.</summary>
+    public bool AllPairs { get; init; }
+
+    public Goal Goal { get; init; } = Goal.Maximize;
+
+    /// <summary>The power that planning aims for.</summary>
+    public double Power { get; init; } = 0.8;
+
+    /// <summary>A pilot estimate of the run-to-run standard deviation; otherwise the arms' pooled one is used.</summary>
+    public double? PilotSd { get; init; }
+
+    /// <summary>A difference worth detecting, in the metric's units; planning then says how many runs per arm it takes.</summary>
+    public double? TargetDifference { get; init; }
+
+    public double Alpha => 1 - Level;
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Runner.Core.Statistics;
+
+/// <summary>An analysis as plain-text tables for a terminal (the API's text/plain form and the command line).</summary>
+public static class AnalysisTable
+{
+    public static string Render(AnalysisResult result, int width = 200)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = width;
+        foreach (var part in Parts(result))
+            console.Write(part);
+        return writer.ToString();
+    }
+
+    public static IEnumerable<IRenderable> Parts(AnalysisResult r)
+    {
+        var level = $"{(r.Level * 100).ToString("0.##", CultureInfo.InvariantCulture)}%";
+        yield return new Text($"Analysis of {r.Metric ?? "the metric"}: {r.Arms.Count} arms, baseline '{r.Baseline}', {r.Test} t-test, {r.Correction} correction, {level} intervals, goal {r.Goal}; {r.RunsUsed} runs used, {r.RunsExcluded} left out.\n\n");
+
+        var arms = new Table().Border(TableBorder.Simple)
+            .AddColumns("arm", "n", "mean", "sd", "se", $"{level} CI", "min", "median", "max", "missing", "failed");
+        foreach (var a in r.Arms)
+        {
+            var s = a.Summary;
+            Row(arms, a.Name, s.N.ToString(CultureInfo.InvariantCulture), F(s.Mean), F(s.StandardDeviation), F(s.StandardError),
+                Interval(s.CiLow, s.CiHigh), F(s.Min), F(s.Median), F(s.Max), a.Missing.ToString(CultureInfo.InvariantCulture),
+                (a.Failed + a.Cancelled).ToString(CultureInfo.InvariantCulture));
+        }
+        yield return arms;
+
+        if (r.Comparisons.Count > 0)
+        {
+            var comparisons = new Table().Border(TableBorder.Simple)
+                .AddColumns("comparison", "difference", $"{level} CI", "t", "df", "p", $"p ({r.Correction})", "Hedges g", "verdict", "paired diff", "paired p", "n to detect");
+            foreach (var c in r.Comparisons)
+            {
+                var t = c.Test;
+                Row(comparisons, $"{c.Arm} - {c.Against}", F(t.Difference), Interval(t.CiLow, t.CiHigh), F(t.T), F(t.Df), P(t.PTwoSided),
+                    P(c.PAdjusted), F(t.HedgesG), c.Verdict, F(c.Paired?.Difference), P(c.Paired?.PTwoSided),
+                    c.RunsPerArmToDetectObserved is { } n ? Math.Ceiling(n).ToString("0", CultureInfo.InvariantCulture) : "-");
+            }
+            yield return comparisons;
+        }
+
+        yield return new Text($"Planning: {r.Planning.Summary}\n");
+        foreach (var note in r.Notes)
+            yield return new Text($"Note: {note}\n");
+    }
+
+    /// <summary>Cells as plain text: intervals such as [0.1, 0.2] must not be read as Spectre markup.</summary>
+    private static void Row(Table table, params string[] cells)
+    {
+        table.AddRow(cells.Select(c => new Text(c)));
+        foreach (var column in table.Columns)
+            column.NoWrap();
+    }
+
+    private static string F(double? v) => v is { } x ? AblationAnalysis.Format(x) : "-";
+
+    private static string P(double? p) => p switch
+    {
+        null => "-",
+        < 1e-4 => p.Value.ToString("0.0E+0", CultureInfo.InvariantCulture),
+        _ => p.Value.ToString("0.0000", CultureInfo.InvariantCulture),
+    };
+
+    private static string Interval(double? low, double? high) => low is null || high is null ? "-" : $"[{F(low)}, {F(high)}]";
+}

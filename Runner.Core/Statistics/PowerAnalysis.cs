@@ -1,0 +1,40 @@
+using MathNet.Numerics.RootFinding;
+
+namespace Runner.Core.Statistics;
+
+/// <summary>
+/// Power of the two-sample t-test with n runs per arm (equal n), from the noncentral t distribution,
+/// as R's power.t.test (two-sided with strict = FALSE: the far tail is ignored).
+/// </summary>
+public static class PowerAnalysis
+{
+    public static double Power(double n, double difference, double sd, double alpha, bool twoSided = true)
+    {
+        var df = 2 * (n - 1);
+        var critical = StudentT.Quantile(1 - (twoSided ? alpha / 2 : alpha), df);
+        var ncp = Math.Abs(difference) / sd * Math.Sqrt(n / 2);
+        return NoncentralT.UpperTail(critical, df, ncp);
+    }
+
+    /// <summary>Runs per arm (fractional, as power.t.test reports it) for the given power; null when over ten million.</summary>
+    public static double? RunsPerArm(double difference, double sd, double alpha, double power, bool twoSided = true)
+    {
+        const double most = 1e7;
+        double Gap(double n) => Power(n, difference, sd, alpha, twoSided) - power;
+        if (Gap(2) >= 0)
+            return 2;
+        if (Gap(most) < 0)
+            return null;
+        return Brent.FindRoot(Gap, 2, most, 1e-10, 200);
+    }
+
+    /// <summary>The smallest difference (in the metric's units) detected with the given power at n runs per arm.</summary>
+    public static double MinimumDetectableDifference(double n, double sd, double alpha, double power, bool twoSided = true)
+    {
+        double Gap(double d) => Power(n, d * sd, sd, alpha, twoSided) - power;
+        var high = 1.0;
+        while (Gap(high) < 0)
+            high *= 2;
+        return Brent.FindRoot(Gap, 0, high, 1e-12, 200) * sd;
+    }
+}
