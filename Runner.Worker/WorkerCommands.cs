@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Runner.Worker.Serve;
+using Runner.Worker.Training;
 
 namespace Runner.Worker;
 
@@ -15,6 +16,6 @@ public static class WorkerCommands
         };
         serve.SetAction((result, ct) => WorkerHost.RunAsync(result.GetValue(device), ct));
 
-        return new RootCommand("Runner worker: executes training jobs on one device.") { serve };
+        return new RootCommand("Runner worker: executes training jobs on one device.") { serve, TrainCommand.Build() };
     }
 }

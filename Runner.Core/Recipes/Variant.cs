@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Runner.Core.Recipes;
+
+/// <summary>
+/// A preset with tricks switched on or off and fields overridden (JSON names, e.g. {"epochs": 2, "width": 0.25}).
+/// Overriding the epochs without the learning rate stretches the schedule's knots in proportion, so the
+/// warm-up and decay keep their shape (the presets define them relative to the epochs).
+/// </summary>
+public sealed record Variant(string Preset, IReadOnlyList<string>? On = null, IReadOnlyList<string>? Off = null, JsonObject? Overrides = null)
+{
+    /// <summary>The recipe, or every problem keyed by field (prefixed with <paramref name="prefix"/>); never half-built.</summary>
+    public (Recipe? Recipe, Dictionary<string, string[]> Errors) Build(string prefix = "")
+    {
+        var errors = new Dictionary<string, string[]>();
+        var preset = Presets.Find(Preset);
+        if (preset is null)
+        {
+            errors[$"{prefix}preset"] = [$"'{Preset}' is not a preset; use one of: {string.Join(", ", Presets.All.Select(p => p.Name))}."];
+            return (null, errors);
+        }
+
+        var recipe = preset.Recipe;
+        foreach (var (names, field, on) in new[] { (On, "on", true), (Off, "off", false) })
+            for (var i = 0; i < (names?.Count ?? 0); i++)
+            {
+                if (Trick.Find(names![i]) is { } trick)
+                    recipe = on ? trick.On(recipe) : trick.Off(recipe);
+                else
+                    errors[$"{prefix}{field}[{i}]"] = [$"'{names[i]}' is not a trick; use one of: {string.Join(", ", Trick.All.Select(t => t.Name))}."];
+            }
+
+        if (Overrides is { Count: > 0 })
+        {
+            var node = RecipeJson.ToNode(recipe);
+            foreach (var (name, value) in Overrides)
+            {
+                if (!node.ContainsKey(name))
+                    errors[$"{prefix}overrides.{name}"] = [$"'{name}' is not a recipe field."];
+                else
+                    node[name] = value?.DeepClone();
+            }
+            if (errors.Count == 0)
+            {
+                try
+                {
+                    var epochs = recipe.Epochs;
+                    recipe = RecipeJson.FromNode(node);
+                    if (recipe.Epochs != epochs && !Overrides.ContainsKey("learningRate") && recipe.Epochs > 0)
+                        recipe = recipe with
+                        {
+                            LearningRate = recipe.LearningRate with { Knots = recipe.LearningRate.Knots.Select(k => k * recipe.Epochs / epochs).ToArray() },
+                        };
+                }
+                catch (JsonException e)
+                {
+                    var field = e.Path is { Length: > 2 } path ? path[2..] : "";
+                    errors[$"{prefix}overrides.{field}"] = [$"Wrong type of value: {e.Message.Split(" Path:")[0]}"];
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+            return (null, errors);
+        foreach (var (field, messages) in recipe.Validate())
+            errors[$"{prefix}{field}"] = messages;
+        return errors.Count > 0 ? (null, errors) : (recipe, errors);
+    }
+}

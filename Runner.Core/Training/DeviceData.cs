@@ -1,0 +1,54 @@
+using Runner.Core.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Runner.Core.Training;
+
+/// <summary>
+/// The dataset as normalised tensors on the device, built once and reused by every run on that device:
+/// training images reflect-padded by 4 pixels (40×40, ready for 32×32 crops), test images as they are.
+/// </summary>
+public sealed class DeviceData : IDisposable
+{
+    // CIFAR-10's channel means and standard deviations on the 0–255 scale (reference §1.10).
+    private static readonly float[] Mean = [125.31f, 122.95f, 113.87f];
+    private static readonly float[] Std = [62.99f, 62.09f, 66.70f];
+
+    public DeviceData(Cifar10 data, Device device)
+    {
+        Device = device;
+        Source = data.Source;
+        TrainPadded = nn.functional.pad(Normalise(data.TrainImages, data.TrainCount, device), [4, 4, 4, 4], PaddingModes.Reflect).DetachFromDisposeScope();
+        TrainLabels = tensor(data.TrainLabels.Select(b => (long)b).ToArray(), device: device).DetachFromDisposeScope();
+        Test = Normalise(data.TestImages, data.TestCount, device).DetachFromDisposeScope();
+        TestLabels = tensor(data.TestLabels.Select(b => (long)b).ToArray(), device: device).DetachFromDisposeScope();
+    }
+
+    public Device Device { get; }
+    public string Source { get; }
+    public Tensor TrainPadded { get; }
+    public Tensor TrainLabels { get; }
+    public Tensor Test { get; }
+    public Tensor TestLabels { get; }
+    public int TrainCount => (int)TrainLabels.shape[0];
+
+    /// <summary>The first n training images, un-padded (the sample whitening is computed from).</summary>
+    public Tensor TrainCentre(int n) => TrainPadded.narrow(0, 0, Math.Min(n, TrainCount)).narrow(2, 4, 32).narrow(3, 4, 32);
+
+    private static Tensor Normalise(byte[] images, int count, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var raw = tensor(images, [count, 3, 32, 32]).to(device).to(ScalarType.Float32);
+        var mean = tensor(Mean, device: device).view(1, 3, 1, 1);
+        var std = tensor(Std, device: device).view(1, 3, 1, 1);
+        return ((raw - mean) / std).MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        TrainPadded.Dispose();
+        TrainLabels.Dispose();
+        Test.Dispose();
+        TestLabels.Dispose();
+    }
+}

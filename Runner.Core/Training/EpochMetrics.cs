@@ -1,0 +1,18 @@
+namespace Runner.Core.Training;
+
+/// <summary>One epoch: training loss (mean per example) and accuracy on the augmented batches, test accuracy of the evaluated model (the EMA one when on).</summary>
+public sealed record EpochMetrics(
+    int Epoch,
+    int Epochs,
+    double TrainLoss,
+    double TrainAccuracy,
+    double TestAccuracy,
+    double LearningRate,
+    double EpochSeconds,
+    double TrainingSeconds);
+
+/// <summary>Where a run is within its batches, for progress bars with the time left.</summary>
+public sealed record BatchProgress(int Epoch, long Step, long TotalSteps, TimeSpan Elapsed)
+{
+    public TimeSpan Remaining => Step == 0 ? TimeSpan.Zero : Elapsed / Step * (TotalSteps - Step);
+}

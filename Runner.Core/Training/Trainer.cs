@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Runner.Core.Devices;
+using Runner.Core.Recipes;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Runner.Core.Training;
+
+/// <summary>
+/// One training run of a recipe, top to bottom as in the reference scripts: seed, whitening, network,
+/// then per epoch augment → batches (summed loss, Page's Nesterov step, EMA every k batches) → evaluate;
+/// finally the TTA evaluation. Cancellation is checked between batches.
+/// </summary>
+public static class Trainer
+{
+    private const int EvalBatch = 1000;
+
+    public static TrainingResult Run(
+        Recipe recipe,
+        DeviceData data,
+        long seed,
+        DeviceDescription device,
+        Action<EpochMetrics>? onEpoch = null,
+        Action<BatchProgress>? onBatch = null,
+        CancellationToken ct = default)
+    {
+        if (recipe.Validate() is { Count: > 0 } errors)
+            throw new ArgumentException($"Invalid recipe: {string.Join(" ", errors.Select(e => $"{e.Key}: {e.Value[0]}"))}");
+        var half = recipe.Precision == "fp16";
+        if (half && data.Device.type != DeviceType.CUDA)
+            throw new ArgumentException("Invalid recipe: precision: fp16 needs a CUDA device; use fp32 on the CPU.");
+        var total = Stopwatch.StartNew();
+        var training = Stopwatch.StartNew();
+
+        // Seeding: libtorch's CPU generator (initialisation), every CUDA generator, and our own
+        // generator for data order and augmentation, so a seed fixes the whole run.
+        manual_seed(seed);
+        if (cuda.is_available())
+            cuda.manual_seed_all(seed);
+        using var generator = new Generator((ulong)seed);
+        var random = new Random(unchecked((int)seed));
+
+        var count = Math.Min(recipe.TrainSubset ?? data.TrainCount, data.TrainCount);
+        var padded = data.TrainPadded.narrow(0, 0, count);
+        var labels = data.TrainLabels.narrow(0, 0, count);
+        var stepsPerEpoch = count / recipe.BatchSize;
+        if (stepsPerEpoch == 0)
+            throw new ArgumentException($"Invalid recipe: batchSize: {recipe.BatchSize} is larger than the {count} training images.");
+
+        // Whitening: fixed filters from the first images, inside the timed region as in new_dawn.py.
+        using var whitening = recipe.Whitening ? Whitening.Filter(data.TrainCentre(Math.Min(recipe.WhiteningImages, count)), recipe.WhiteningEpsilon) : null;
+        using var model = Build(recipe, whitening, data.Device, half);
+        using var average = recipe.Ema ? Build(recipe, whitening, data.Device, half) : null;
+        var ema = average is null ? null : new Ema(average, model);
+        var evaluated = average ?? model;
+        using var optimizer = new NesterovSgd(model, recipe);
+        var emaRho = Math.Pow(recipe.EmaMomentum, recipe.EmaEvery);
+
+        var epochs = new List<EpochMetrics>();
+        var totalSteps = (long)stepsPerEpoch * recipe.Epochs;
+        long step = 0;
+        for (var epoch = 1; epoch <= recipe.Epochs; epoch++)
+        {
+            ct.ThrowIfCancellationRequested();
+            training.Start();
+            var epochClock = Stopwatch.StartNew();
+            model.train();
+            using var epochScope = NewDisposeScope();
+            var augmented = recipe.GpuData ? GroupAugmentation.Epoch(padded, recipe, generator) : null;
+            var order = randperm(count, generator: generator).data<long>().ToArray();
+            var lossSum = zeros(1, device: data.Device);
+            var correct = zeros(1, ScalarType.Int64, device: data.Device);
+            for (var b = 0; b < stepsPerEpoch; b++)
+            {
+                ct.ThrowIfCancellationRequested();
+                using var batchScope = NewDisposeScope();
+                var indices = order[(b * recipe.BatchSize)..((b + 1) * recipe.BatchSize)];
+                var index = tensor(indices, device: data.Device);
+                var x = augmented is not null ? augmented.index_select(0, index) : PerExampleAugmentation.Batch(padded, indices, recipe, random);
+                var y = labels.index_select(0, index);
+
+                var logits = model.forward(half ? x.half() : x).to(ScalarType.Float32);
+                var loss = F.cross_entropy(logits, y, reduction: nn.Reduction.Sum, label_smoothing: recipe.LabelSmoothing);
+                model.zero_grad();
+                loss.backward();
+                step++;
+                optimizer.Step(NesterovSgd.LearningRate(recipe, step, stepsPerEpoch));
+                if (ema is not null && b % recipe.EmaEvery == 0)
+                    ema.Update(emaRho);
+
+                lossSum.add_(loss.detach());
+                correct.add_(logits.argmax(1).eq(y).sum());
+                onBatch?.Invoke(new BatchProgress(epoch, step, totalSteps, training.Elapsed));
+            }
+            var trainLoss = lossSum.item<float>() / (stepsPerEpoch * recipe.BatchSize);
+            var trainAccuracy = (double)correct.item<long>() / (stepsPerEpoch * recipe.BatchSize);
+            training.Stop();
+
+            var metrics = new EpochMetrics(epoch, recipe.Epochs, trainLoss, trainAccuracy,
+                Evaluate(evaluated, data, tta: false, half), NesterovSgd.LearningRate(recipe, step, stepsPerEpoch),
+                epochClock.Elapsed.TotalSeconds, training.Elapsed.TotalSeconds);
+            epochs.Add(metrics);
+            onEpoch?.Invoke(metrics);
+        }
+
+        double? tta = recipe.Tta ? Evaluate(evaluated, data, tta: true, half) : null;
+        return new TrainingResult(epochs[^1].TestAccuracy, tta, training.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, step, epochs,
+            seed, RecipeJson.Hash(recipe), device.Device, device.Name, device.TorchSharpVersion, device.LibTorchVersion, get_num_threads(),
+            count == data.TrainCount ? data.Source : $"{data.Source}, first {count} training images");
+    }
+
+    /// <summary>Test accuracy; with TTA the logits are the mean of those of each image and its mirror.</summary>
+    public static double Evaluate(ResNet9 model, DeviceData data, bool tta, bool half = false)
+    {
+        model.eval();
+        using var _ = no_grad();
+        long correct = 0;
+        var n = data.Test.shape[0];
+        for (long start = 0; start < n; start += EvalBatch)
+        {
+            using var scope = NewDisposeScope();
+            var length = Math.Min(EvalBatch, n - start);
+            var x = data.Test.narrow(0, start, length);
+            if (half)
+                x = x.half();
+            var logits = Logits(model, x, tta);
+            correct += logits.argmax(1).eq(data.TestLabels.narrow(0, start, length)).sum().item<long>();
+        }
+        return (double)correct / n;
+    }
+
+    public static Tensor Logits(ResNet9 model, Tensor x, bool tta) =>
+        tta ? (model.forward(x).to(ScalarType.Float32) + model.forward(x.flip(3)).to(ScalarType.Float32)) / 2 : model.forward(x).to(ScalarType.Float32);
+
+    private static ResNet9 Build(Recipe recipe, Tensor? whitening, Device device, bool half)
+    {
+        var model = new ResNet9(recipe, whitening);
+        model.to(device);
+        if (half)
+        {
+            model.half();
+            foreach (var bn in model.BatchNorms())
+                bn.to(ScalarType.Float32);
+        }
+        return model;
+    }
+}
