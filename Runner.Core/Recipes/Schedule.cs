@@ -12,7 +12,10 @@ public sealed record Schedule(double[] Knots, double[] Values)
             return Values[0];
         for (var i = 1; i < Knots.Length; i++)
             if (epoch <= Knots[i])
-                return Values[i - 1] + (Values[i] - Values[i - 1]) * (epoch - Knots[i - 1]) / (Knots[i] - Knots[i - 1]);
+            {
+                var t = (epoch - Knots[i - 1]) / (Knots[i] - Knots[i - 1]);
+                return Values[i - 1] * (1 - t) + Values[i] * t; // exact at both knots
+            }
         return Values[^1];
     }
 
