@@ -28,7 +28,9 @@ public static class RecipeValidation
         Check(r.MaxOptions >= 1, "maxOptions", "At least one option per transform.");
         Check(r.Cutout is >= 0 and <= 32, "cutout", $"{r.Cutout} is out of range; use 0 (off) to 32 pixels.");
         Check(r.TrainSubset is null or (>= 1 and <= 50_000), "trainSubset", $"{r.TrainSubset} is out of range; use 1 to 50000 or leave it out.");
-        Check(r.Width is > 0 and <= 4, "width", $"{r.Width} is out of range; use a multiplier above 0 and at most 4.");
+        // Below 1/8 the first convolutions have fewer than 8 channels, where libtorch 2.10's CPU convolution
+        // backward was measured to return NaN input gradients (docs/benchmarks.md, known issues).
+        Check(r.Width is >= 0.125 and <= 4, "width", $"{r.Width} is out of range; use a multiplier from 0.125 (8 channels in the first layer) to 4.");
         Check(r.Activation is "relu" or "celu", "activation", $"'{r.Activation}' is not an activation; use relu or celu.");
         Check(r.CeluAlpha > 0, "celuAlpha", "CELU's alpha must be positive.");
         Check(r.BiasLearningRateScale > 0, "biasLearningRateScale", "Must be positive.");

@@ -1,0 +1,102 @@
+using Runner.Core.Data;
+using Runner.Core.Devices;
+using Runner.Core.Recipes;
+using Runner.Core.Training;
+using Runner.Tests.Infrastructure;
+using TorchSharp;
+
+namespace Runner.Tests.Training;
+
+/// <summary>Whole runs at CPU scale (narrow widths, small subsets, few epochs).</summary>
+public sealed class TrainerTests
+{
+    private static readonly DeviceDescription Cpu = DeviceDescription.Describe(WorkerDevice.Cpu);
+    private static readonly Lazy<DeviceData> Synthetic = new(() => new DeviceData(SyntheticCifar.Generate(640, 200, seed: 4), torch.CPU));
+
+    /// <summary>Every trick on, shrunk to seconds: the final preset at width 1/8, batch 64 (4 ghost batches of 16).</summary>
+    private static readonly Recipe Tiny = Presets.Find("tta")!.Recipe with
+    {
+        Width = 0.125, BatchSize = 64, GhostBatchNormSplits = 4, Epochs = 2, LearningRate = new Schedule([0, 0.5, 2], [0, 0.4, 0.1]),
+        WhiteningImages = 256,
+    };
+
+    [Fact]
+    public void A_tiny_model_learns_real_CIFAR10_well_above_chance()
+    {
+        // Baseline tricks (no EMA, which at a handful of steps per epoch would average over most of the run).
+        var recipe = Presets.Find("whitening")!.Recipe with
+        {
+            Width = 0.125, BatchSize = 128, GhostBatchNormSplits = 8, Epochs = 4, Cutout = 0, TrainSubset = 5000,
+            LearningRate = new Schedule([0, 1, 4], [0, 0.8, 0]),
+        };
+        using var data = new DeviceData(SharedCifar.Data.Value.WithTrainSubset(5000), torch.CPU);
+        var epochs = new List<EpochMetrics>();
+
+        var result = Trainer.Run(recipe, data, seed: 1, Cpu, onEpoch: epochs.Add);
+
+        Assert.Equal(4, epochs.Count);
+        Assert.True(result.TestAccuracy > 0.35, $"test accuracy {result.TestAccuracy:P1} after 4 epochs on 5,000 images");
+        Assert.True(epochs[^1].TrainLoss < epochs[0].TrainLoss);
+        Assert.Equal(4 * (5000 / 128), result.Steps);
+        Assert.True(result.TrainingSeconds > 0 && result.TotalSeconds >= result.TrainingSeconds);
+        Assert.Equal(RecipeJson.Hash(recipe), result.RecipeHash);
+        Assert.Equal(("cpu", "0.107.0"), (result.Device, result.TorchSharpVersion));
+    }
+
+    [Fact]
+    public void The_same_recipe_and_seed_give_bit_identical_runs()
+    {
+        var first = Trainer.Run(Tiny, Synthetic.Value, seed: 3, Cpu);
+        var second = Trainer.Run(Tiny, Synthetic.Value, seed: 3, Cpu);
+        var other = Trainer.Run(Tiny, Synthetic.Value, seed: 4, Cpu);
+
+        Assert.Equal(first.Epochs.Select(e => (e.TrainLoss, e.TrainAccuracy, e.TestAccuracy)), second.Epochs.Select(e => (e.TrainLoss, e.TrainAccuracy, e.TestAccuracy)));
+        Assert.Equal(first.TtaAccuracy, second.TtaAccuracy);
+        Assert.NotEqual(first.Epochs[0].TrainLoss, other.Epochs[0].TrainLoss);
+        Assert.All(first.Epochs, e => Assert.True(double.IsFinite(e.TrainLoss)));
+    }
+
+    [Fact]
+    public void Per_example_augmentation_is_seeded_too()
+    {
+        var baseline = Presets.Baseline with { Width = 0.125, BatchSize = 64, Epochs = 1, LearningRate = new Schedule([0, 1], [0, 0.2]) };
+        Assert.Equal(Trainer.Run(baseline, Synthetic.Value, 5, Cpu).Epochs[0].TrainLoss, Trainer.Run(baseline, Synthetic.Value, 5, Cpu).Epochs[0].TrainLoss);
+    }
+
+    [Fact]
+    public void Cancellation_stops_the_run_between_batches()
+    {
+        using var cancel = new CancellationTokenSource();
+        long lastStep = 0;
+        Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Run(Tiny, Synthetic.Value, 1, Cpu,
+            onBatch: p =>
+            {
+                lastStep = p.Step;
+                if (p.Step == 3)
+                    cancel.Cancel();
+            },
+            ct: cancel.Token));
+        Assert.Equal(3, lastStep);
+    }
+
+    [Fact]
+    public void Results_report_tta_only_when_it_is_on_and_progress_counts_every_step()
+    {
+        var progress = new List<BatchProgress>();
+        var with = Trainer.Run(Tiny, Synthetic.Value, 2, Cpu, onBatch: progress.Add);
+        var without = Trainer.Run(Tiny with { Tta = false }, Synthetic.Value, 2, Cpu);
+
+        Assert.NotNull(with.TtaAccuracy);
+        Assert.Null(without.TtaAccuracy);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), progress.Select(p => p.Step));
+        Assert.All(progress, p => Assert.Equal(20, p.TotalSteps));
+    }
+
+    [Fact]
+    public void A_batch_larger_than_the_training_set_is_refused_with_the_field()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Trainer.Run(Tiny with { BatchSize = 1024 }, Synthetic.Value, 1, Cpu));
+        Assert.Contains("batchSize", error.Message);
+        Assert.Contains("fp16 needs a CUDA device", Assert.Throws<ArgumentException>(() => Trainer.Run(Tiny with { Precision = "fp16" }, Synthetic.Value, 1, Cpu)).Message);
+    }
+}
