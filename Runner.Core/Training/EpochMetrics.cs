@@ -1,6 +1,9 @@
 namespace Runner.Core.Training;
 
-/// <summary>One epoch: training loss (mean per example) and accuracy on the augmented batches, test accuracy of the evaluated model (the EMA one when on).</summary>
+/// <summary>
+/// One epoch: training loss (mean per example) and accuracy on the augmented batches, test accuracy of the
+/// evaluated model (the EMA one when on). Epoch seconds cover augmentation and training, not evaluation.
+/// </summary>
 public sealed record EpochMetrics(
     int Epoch,
     int Epochs,

@@ -96,10 +96,11 @@ public static class Trainer
             var trainLoss = lossSum.item<float>() / (stepsPerEpoch * recipe.BatchSize);
             var trainAccuracy = (double)correct.item<long>() / (stepsPerEpoch * recipe.BatchSize);
             training.Stop();
+            var epochSeconds = epochClock.Elapsed.TotalSeconds; // evaluation is not part of the epoch's time
 
             var metrics = new EpochMetrics(epoch, recipe.Epochs, trainLoss, trainAccuracy,
                 Evaluate(evaluated, data, tta: false, half), NesterovSgd.LearningRate(recipe, step, stepsPerEpoch),
-                epochClock.Elapsed.TotalSeconds, training.Elapsed.TotalSeconds);
+                epochSeconds, training.Elapsed.TotalSeconds);
             epochs.Add(metrics);
             onEpoch?.Invoke(metrics);
         }
