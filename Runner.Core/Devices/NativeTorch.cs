@@ -18,6 +18,7 @@ public static class NativeTorch
 
     public static void EnsureAvailable(WorkerDevice device)
     {
+        NativeAllocator.Tune();
         // TorchSharp's own loader prints its probing trace and copies the libraries around when it
         // fails, so the usual failures are found first by loading the two key libraries directly.
         if (OperatingSystem.IsLinux() && Diagnose() is { } problem)

@@ -30,6 +30,7 @@ public static class Trainer
         var half = recipe.Precision == "fp16";
         if (half && data.Device.type != DeviceType.CUDA)
             throw new ArgumentException("Invalid recipe: precision: fp16 needs a CUDA device; use fp32 on the CPU.");
+        NativeAllocator.Tune();
         var total = Stopwatch.StartNew();
         var training = Stopwatch.StartNew();
 

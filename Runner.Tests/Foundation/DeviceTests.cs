@@ -55,4 +55,11 @@ public sealed class DeviceTests
         cancelled.Cancel();
         Assert.Throws<OperationCanceledException>(() => MatmulProbe.Run(WorkerDevice.Cpu, 64, 1000, cancelled.Token));
     }
+
+    [Fact]
+    public void The_native_allocator_is_tuned_on_glibc()
+    {
+        NativeAllocator.Tune();
+        Assert.True(NativeAllocator.Tuned);
+    }
 }
