@@ -20,7 +20,7 @@ public static class ApiSetup
     {
         builder.Logging.AddRunnerConsole();
         var connectionString = RunnerSettings.ConnectionString(builder.Configuration);
-        var queue = builder.Configuration.GetSection(QueueOptions.SectionName).Get<QueueOptions>() ?? new QueueOptions();
+        var queue = QueueOptions.From(builder.Configuration);
 
         builder.Services.Configure<AccessOptions>(builder.Configuration.GetSection(AccessOptions.SectionName));
         builder.Services.AddOptions<WorkersOptions>().BindConfiguration(WorkersOptions.SectionName)
@@ -38,11 +38,8 @@ public static class ApiSetup
         return builder;
     }
 
-    public static async Task MigrateDatabaseAsync(this WebApplication app)
-    {
-        var queue = app.Configuration.GetSection(QueueOptions.SectionName).Get<QueueOptions>() ?? new QueueOptions();
-        await SchemaMigrator.MigrateAsync(RunnerSettings.ConnectionString(app.Configuration), queue.SchemaName, app.Logger);
-    }
+    public static async Task MigrateDatabaseAsync(this WebApplication app) =>
+        await SchemaMigrator.MigrateAsync(RunnerSettings.ConnectionString(app.Configuration), QueueOptions.From(app.Configuration).SchemaName, app.Logger);
 
     public static WebApplication MapRunnerApi(this WebApplication app)
     {

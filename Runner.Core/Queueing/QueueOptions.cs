@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Runner.Core.Queueing;
 
 /// <summary>Hangfire storage settings, section <c>Queue</c> (environment: <c>Queue__InvisibilityTimeoutSeconds</c>, …).</summary>
@@ -15,4 +17,7 @@ public sealed class QueueOptions
     public int PollIntervalSeconds { get; set; } = 5;
 
     public string SchemaName { get; set; } = "hangfire";
+
+    public static QueueOptions From(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<QueueOptions>() ?? new QueueOptions();
 }

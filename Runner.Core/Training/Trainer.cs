@@ -25,29 +25,26 @@ public static class Trainer
         Action<BatchProgress>? onBatch = null,
         CancellationToken ct = default)
     {
-        if (recipe.Validate() is { Count: > 0 } errors)
-            throw new ArgumentException($"Invalid recipe: {string.Join(" ", errors.Select(e => $"{e.Key}: {e.Value[0]}"))}");
+        if (Problem(recipe, data) is { } problem)
+            throw new ArgumentException(problem);
         var half = recipe.Precision == "fp16";
-        if (half && data.Device.type != DeviceType.CUDA)
-            throw new ArgumentException("Invalid recipe: precision: fp16 needs a CUDA device; use fp32 on the CPU.");
         NativeAllocator.Tune();
         var total = Stopwatch.StartNew();
         var training = Stopwatch.StartNew();
 
         // Seeding: libtorch's CPU generator (initialisation), every CUDA generator, and our own
-        // generator for data order and augmentation, so a seed fixes the whole run.
+        // generator for data order and augmentation, so a seed fixes the whole run. libtorch's
+        // generators are global to the process, which is one reason a worker runs one job at a time.
         manual_seed(seed);
         if (cuda.is_available())
             cuda.manual_seed_all(seed);
         using var generator = new Generator((ulong)seed);
         var random = new Random(unchecked((int)seed));
 
-        var count = Math.Min(recipe.TrainSubset ?? data.TrainCount, data.TrainCount);
+        var count = TrainCount(recipe, data);
         var padded = data.TrainPadded.narrow(0, 0, count);
         var labels = data.TrainLabels.narrow(0, 0, count);
         var stepsPerEpoch = count / recipe.BatchSize;
-        if (stepsPerEpoch == 0)
-            throw new ArgumentException($"Invalid recipe: batchSize: {recipe.BatchSize} is larger than the {count} training images.");
 
         // Whitening: fixed filters from the first images, inside the timed region as in new_dawn.py.
         using var whitening = recipe.Whitening ? Whitening.Filter(data.TrainCentre(Math.Min(recipe.WhiteningImages, count)), recipe.WhiteningEpsilon) : null;
@@ -111,6 +108,20 @@ public static class Trainer
             seed, RecipeJson.Hash(recipe), device.Device, device.Name, device.TorchSharpVersion, device.LibTorchVersion, get_num_threads(),
             count == data.TrainCount ? data.Source : $"{data.Source}, first {count} training images");
     }
+
+    /// <summary>Why the recipe cannot run on this data and device, naming the field; null when it can.</summary>
+    public static string? Problem(Recipe recipe, DeviceData data)
+    {
+        if (recipe.Validate() is { Count: > 0 } errors)
+            return $"Invalid recipe: {string.Join(" ", errors.Select(e => $"{e.Key}: {e.Value[0]}"))}";
+        if (recipe.Precision == "fp16" && data.Device.type != DeviceType.CUDA)
+            return "Invalid recipe: precision: fp16 needs a CUDA device; use fp32 on the CPU.";
+        if (TrainCount(recipe, data) < recipe.BatchSize)
+            return $"Invalid recipe: batchSize: {recipe.BatchSize} is larger than the {TrainCount(recipe, data)} training images.";
+        return null;
+    }
+
+    private static int TrainCount(Recipe recipe, DeviceData data) => Math.Min(recipe.TrainSubset ?? data.TrainCount, data.TrainCount);
 
     /// <summary>Test accuracy; with TTA the logits are the mean of those of each image and its mirror.</summary>
     public static double Evaluate(ResNet9 model, DeviceData data, bool tta, bool half = false)

@@ -1,8 +1,11 @@
 using Runner.Core.Devices;
 using Runner.Core.Hosting;
 
+using Runner.Tests.Infrastructure;
+
 namespace Runner.Tests.Foundation;
 
+[Collection(TorchCollection.Name)]
 public sealed class DeviceTests
 {
     [Theory]

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace Runner.Tests.Training;
 
+[Collection(TorchCollection.Name)]
 public sealed class DataTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using TorchSharp;
 namespace Runner.Tests.Training;
 
 /// <summary>Whole runs at CPU scale (narrow widths, small subsets, few epochs).</summary>
+[Collection(TorchCollection.Name)]
 public sealed class TrainerTests
 {
     private static readonly DeviceDescription Cpu = DeviceDescription.Describe(WorkerDevice.Cpu);
@@ -61,6 +62,19 @@ public sealed class TrainerTests
     {
         var baseline = Presets.Baseline with { Width = 0.125, BatchSize = 64, Epochs = 1, LearningRate = new Schedule([0, 1], [0, 0.2]) };
         Assert.Equal(Trainer.Run(baseline, Synthetic.Value, 5, Cpu).Epochs[0].TrainLoss, Trainer.Run(baseline, Synthetic.Value, 5, Cpu).Epochs[0].TrainLoss);
+    }
+
+    [Fact]
+    public void Nothing_a_run_creates_outlives_it_however_many_epochs_it_has()
+    {
+        // Tensors that escape the per-batch and per-epoch scopes would land in this outer scope, more of them with every epoch.
+        int Escaped(int epochs)
+        {
+            using var outer = torch.NewDisposeScope();
+            Trainer.Run(Tiny with { Epochs = epochs, LearningRate = new Schedule([0, 0.5, epochs], [0, 0.4, 0.1]) }, Synthetic.Value, 1, Cpu);
+            return outer.DisposablesCount;
+        }
+        Assert.Equal(Escaped(1), Escaped(3));
     }
 
     [Fact]

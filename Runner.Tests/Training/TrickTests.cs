@@ -4,9 +4,12 @@ using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
+using Runner.Tests.Infrastructure;
+
 namespace Runner.Tests.Training;
 
 /// <summary>Each trick's defining property against the reference (docs/reference-recipe.md).</summary>
+[Collection(TorchCollection.Name)]
 public sealed class TrickTests
 {
     private static readonly Recipe Small = Presets.Baseline with { Width = 0.125, BatchSize = 32 };

@@ -30,7 +30,7 @@ public static class WorkerHost
         var device = WorkerDevice.Parse(options.Device, deviceOverride is null ? $"{WorkerOptions.SectionName}:Device" : "--device");
         Validate(options);
         var connectionString = RunnerSettings.ConnectionString(builder.Configuration);
-        var queue = builder.Configuration.GetSection(QueueOptions.SectionName).Get<QueueOptions>() ?? new QueueOptions();
+        var queue = QueueOptions.From(builder.Configuration);
 
         NativeTorch.EnsureAvailable(device);
         if (options.Threads > 0)

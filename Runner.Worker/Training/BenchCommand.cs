@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Runner.Core.Devices;
 using Runner.Core.Recipes;
 using Runner.Core.Training;
 using Spectre.Console;
@@ -20,12 +19,9 @@ public static class BenchCommand
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            var recipe = options.Recipe(result) with { Tta = false };
-            var device = options.TargetDevice(result);
-            var cifar = (await options.LoadData(result, ct)).WithTrainSubset(recipe.TrainSubset);
-            using var data = new DeviceData(cifar, device.ToTorch());
-            var description = DeviceDescription.Describe(device);
-            var seed = result.GetValue(options.Seed);
+            var (trained, description, data, seed) = await options.PrepareAsync(result, ct);
+            using var _ = data;
+            var recipe = trained with { Tta = false };
 
             // A warm-up run lets allocators and kernel choices settle before anything is timed.
             Trainer.Run(recipe with { Epochs = 1, Ema = false }, data, seed, description, ct: ct);

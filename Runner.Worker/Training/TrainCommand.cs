@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Runner.Core.Devices;
 using Runner.Core.Recipes;
 using Runner.Core.Training;
 
@@ -17,12 +16,8 @@ public static class TrainCommand
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            var recipe = options.Recipe(result);
-            var device = options.TargetDevice(result);
-            var cifar = (await options.LoadData(result, ct)).WithTrainSubset(recipe.TrainSubset);
-            using var data = new DeviceData(cifar, device.ToTorch());
-            var description = DeviceDescription.Describe(device);
-            var seed = result.GetValue(options.Seed);
+            var (recipe, description, data, seed) = await options.PrepareAsync(result, ct);
+            using var _ = data;
 
             Console.Error.WriteLine($"recipe {RecipeJson.Hash(recipe)[..12]} on {description.Device} ({description.Name}), {description.Threads} threads, data: {data.Source}");
             Console.WriteLine("epoch  train loss  train acc  test acc  lr/example  epoch s  training s");

@@ -5,6 +5,7 @@ using Runner.Core.Data;
 using Runner.Core.Devices;
 using Runner.Core.Hosting;
 using Runner.Core.Recipes;
+using Runner.Core.Training;
 
 namespace Runner.Worker.Training;
 
@@ -27,7 +28,7 @@ public sealed class TrainOptions
             command.Options.Add(option);
     }
 
-    public Recipe Recipe(ParseResult result)
+    private Recipe Recipe(ParseResult result)
     {
         var overrides = new JsonObject();
         foreach (var assignment in result.GetValue(Set) ?? [])
@@ -44,7 +45,22 @@ public sealed class TrainOptions
         return recipe;
     }
 
-    public WorkerDevice TargetDevice(ParseResult result)
+    /// <summary>A run's parts from the command line: the recipe, the device with its description, the data on it, the seed.</summary>
+    public async Task<(Recipe Recipe, DeviceDescription Device, DeviceData Data, long Seed)> PrepareAsync(ParseResult result, CancellationToken ct)
+    {
+        var recipe = Recipe(result);
+        var device = TargetDevice(result);
+        var cifar = (await LoadData(result, ct)).WithTrainSubset(recipe.TrainSubset);
+        var data = new DeviceData(cifar, device.ToTorch());
+        if (Trainer.Problem(recipe, data) is { } problem)
+        {
+            data.Dispose();
+            throw new StartupException(problem);
+        }
+        return (recipe, DeviceDescription.Describe(device), data, result.GetValue(Seed));
+    }
+
+    private WorkerDevice TargetDevice(ParseResult result)
     {
         var device = WorkerDevice.Parse(result.GetValue(Device), "--device");
         NativeTorch.EnsureAvailable(device);
@@ -53,7 +69,7 @@ public sealed class TrainOptions
         return device;
     }
 
-    public async Task<Cifar10> LoadData(ParseResult result, CancellationToken ct)
+    private async Task<Cifar10> LoadData(ParseResult result, CancellationToken ct)
     {
         if (result.GetValue(Synthetic) is { } n)
             return SyntheticCifar.Generate(n, Math.Max(n / 5, 100));
