@@ -2,6 +2,7 @@ using Hangfire;
 using Runner.Api.Access;
 using Runner.Api.Analysis;
 using Runner.Api.Health;
+using Runner.Api.Recipes;
 using Runner.Api.Workers;
 using Runner.Core.Database;
 using Runner.Core.Hosting;
@@ -56,6 +57,7 @@ public static class ApiSetup
         app.MapHealthApi();
         app.MapWorkersApi();
         app.MapAnalysisApi();
+        app.MapRecipesApi();
         return app;
     }
 }

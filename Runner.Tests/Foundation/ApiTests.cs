@@ -122,4 +122,22 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.True(paths.GetProperty("/workers/probe").TryGetProperty("post", out var post));
         Assert.False(string.IsNullOrEmpty(post.GetProperty("summary").GetString()));
     }
+
+    [Fact]
+    public async Task The_catalogue_lists_every_preset_with_its_recipe_and_every_trick()
+    {
+        await using var api = new ApiFactory(_db.ConnectionString);
+        using var client = api.CreateClient();
+
+        var presets = await client.GetFromJsonAsync<JsonElement>("/presets");
+        Assert.Equal(Runner.Core.Recipes.Presets.All.Select(p => p.Name), presets.EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        var final = presets.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "tta");
+        Assert.Equal(10, final.GetProperty("recipe").GetProperty("epochs").GetInt32());
+        var recipe = Runner.Core.Recipes.RecipeJson.FromNode(System.Text.Json.Nodes.JsonNode.Parse(final.GetProperty("recipe").GetRawText())!);
+        Assert.Equal(final.GetProperty("recipeHash").GetString(), Runner.Core.Recipes.RecipeJson.Hash(recipe));
+
+        var tricks = await client.GetFromJsonAsync<JsonElement>("/tricks");
+        Assert.Contains("ghost-bn", tricks.EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.All(tricks.EnumerateArray(), t => Assert.False(string.IsNullOrEmpty(t.GetProperty("description").GetString())));
+    }
 }
