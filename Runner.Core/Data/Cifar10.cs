@@ -9,9 +9,6 @@ public sealed record Cifar10(byte[] TrainImages, byte[] TrainLabels, byte[] Test
     public const int ImageBytes = 3 * 32 * 32;
     public const int Classes = 10;
 
-    public static readonly IReadOnlyList<string> ClassNames =
-        ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
-
     public int TrainCount => TrainLabels.Length;
     public int TestCount => TestLabels.Length;
 

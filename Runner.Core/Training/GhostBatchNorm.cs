@@ -33,7 +33,6 @@ public sealed class GhostBatchNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public int Splits => _splits;
     public Tensor RunningMean => running_mean;
     public Tensor RunningVar => running_var;
 

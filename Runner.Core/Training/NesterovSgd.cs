@@ -28,7 +28,6 @@ public sealed class NesterovSgd : IDisposable
     }
 
     public int BiasCount => _slots.Count(s => s.IsBias);
-    public int WeightCount => _slots.Count(s => !s.IsBias);
 
     /// <summary>The learning rate of the non-bias group at step t (counted from 1), per example as the schedule gives it.</summary>
     public static double LearningRate(Recipe recipe, long step, int stepsPerEpoch) => recipe.LearningRate.At((double)step / stepsPerEpoch);
