@@ -6,19 +6,15 @@ public static class AccessEndpoints
 {
     /// <summary>Mutating endpoints: loopback or the API key.</summary>
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var policy = context.HttpContext.RequestServices.GetRequiredService<AccessPolicy>();
-            return policy.IsAllowed(context.HttpContext) ? await next(context) : Denied();
-        });
+        builder.Guard((policy, http) => policy.IsAllowed(http));
 
     /// <summary>Read-only endpoints: open unless <see cref="AccessOptions.ProtectReads"/> is on.</summary>
     public static TBuilder AllowReads<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.Guard((policy, http) => !policy.ProtectReads || policy.IsAllowed(http));
+
+    private static TBuilder Guard<TBuilder>(this TBuilder builder, Func<AccessPolicy, HttpContext, bool> allowed) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
-        {
-            var policy = context.HttpContext.RequestServices.GetRequiredService<AccessPolicy>();
-            return !policy.ProtectReads || policy.IsAllowed(context.HttpContext) ? await next(context) : Denied();
-        });
+            allowed(context.HttpContext.RequestServices.GetRequiredService<AccessPolicy>(), context.HttpContext) ? await next(context) : Denied());
 
     private static IResult Denied() => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized,

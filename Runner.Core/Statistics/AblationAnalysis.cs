@@ -30,9 +30,10 @@ public static class AblationAnalysis
                 notes.Add($"Arm '{arm.Name}' has zero variance: all {result.Summary.N} runs gave the same value.");
         }
 
+        var baselineSamples = arms.First(a => a.Name == baselineArm);
         var pairs = settings.AllPairs
             ? (from i in Enumerable.Range(0, arms.Count) from j in Enumerable.Range(i + 1, arms.Count - i - 1) select (arms[j], arms[i])).ToList()
-            : arms.Where(a => a.Name != baselineArm).Select(a => (a, arms.First(b => b.Name == baselineArm))).ToList();
+            : arms.Where(a => a.Name != baselineArm).Select(a => (a, baselineSamples)).ToList();
 
         var tests = pairs.Select(p => (p.Item1, p.Item2,
             Test: TwoSampleTest.Run(p.Item1.Finite, p.Item2.Finite, settings.Test, settings.Level),

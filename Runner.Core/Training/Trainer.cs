@@ -116,9 +116,8 @@ public static class Trainer
             return $"Invalid recipe: {string.Join(" ", errors.Select(e => $"{e.Key}: {e.Value[0]}"))}";
         if (recipe.Precision == "fp16" && data.Device.type != DeviceType.CUDA)
             return "Invalid recipe: precision: fp16 needs a CUDA device; use fp32 on the CPU.";
-        if (TrainCount(recipe, data) < recipe.BatchSize)
-            return $"Invalid recipe: batchSize: {recipe.BatchSize} is larger than the {TrainCount(recipe, data)} training images.";
-        return null;
+        var count = TrainCount(recipe, data);
+        return count < recipe.BatchSize ? $"Invalid recipe: batchSize: {recipe.BatchSize} is larger than the {count} training images." : null;
     }
 
     private static int TrainCount(Recipe recipe, DeviceData data) => Math.Min(recipe.TrainSubset ?? data.TrainCount, data.TrainCount);
