@@ -1,9 +1,11 @@
 using Hangfire;
 using Runner.Api.Access;
 using Runner.Api.Analysis;
+using Runner.Api.Batches;
 using Runner.Api.Health;
 using Runner.Api.Recipes;
 using Runner.Api.Workers;
+using Runner.Core.Batches;
 using Runner.Core.Database;
 using Runner.Core.Hosting;
 using Runner.Core.Queueing;
@@ -27,12 +29,17 @@ public static class ApiSetup
         builder.Services.AddOptions<WorkersOptions>().BindConfiguration(WorkersOptions.SectionName)
             .Validate(o => o.LostAfterSeconds > 0, $"{WorkersOptions.SectionName}:LostAfterSeconds must be positive.")
             .ValidateOnStart();
+        builder.Services.AddOptions<BatchLimits>().BindConfiguration(BatchLimits.SectionName)
+            .Validate(o => o.MaxRuns > 0 && o.MaxArms > 0 && o.MaxSeeds > 0, $"{BatchLimits.SectionName}: MaxRuns, MaxArms and MaxSeeds must be positive.")
+            .ValidateOnStart();
         builder.Services
             .AddRunnerDatabase(connectionString)
             .AddRunnerHangfire(connectionString, queue)
             .AddSingleton<AccessPolicy>()
             .AddSingleton<WorkerStore>()
             .AddSingleton<ProbeStore>()
+            .AddSingleton<BatchStore>()
+            .AddSingleton<BatchSubmission>()
             .AddRunnerHealthChecks()
             .AddProblemDetails()
             .AddOpenApi();
@@ -58,6 +65,7 @@ public static class ApiSetup
         app.MapWorkersApi();
         app.MapAnalysisApi();
         app.MapRecipesApi();
+        app.MapBatchesApi();
         return app;
     }
 }

@@ -41,26 +41,13 @@ public sealed record AnalysisRequest(
             Power = Power ?? 0.8,
             PilotSd = PilotSd,
             TargetDifference = TargetDifference,
-            Correction = Choose(Correction, "correction", errors, Core.Statistics.Correction.Holm,
-                ("holm", Core.Statistics.Correction.Holm), ("benjamini-hochberg", Core.Statistics.Correction.BenjaminiHochberg),
-                ("bh", Core.Statistics.Correction.BenjaminiHochberg), ("bonferroni", Core.Statistics.Correction.Bonferroni), ("none", Core.Statistics.Correction.None)),
-            Test = Choose(Test, "test", errors, UnpairedTest.Welch, ("welch", UnpairedTest.Welch), ("student", UnpairedTest.Student)),
-            AllPairs = Choose(Compare, "compare", errors, false, ("baseline", false), ("all-pairs", true)),
-            Goal = Choose(Goal, "goal", errors, Core.Statistics.Goal.Maximize, ("maximize", Core.Statistics.Goal.Maximize), ("minimize", Core.Statistics.Goal.Minimize)),
+            Correction = AnalysisNames.Choose(Correction, "correction", errors, Core.Statistics.Correction.Holm, AnalysisNames.Corrections),
+            Test = AnalysisNames.Choose(Test, "test", errors, UnpairedTest.Welch, AnalysisNames.Tests),
+            AllPairs = AnalysisNames.Choose(Compare, "compare", errors, false, AnalysisNames.Comparisons),
+            Goal = AnalysisNames.Choose(Goal, "goal", errors, Core.Statistics.Goal.Maximize, AnalysisNames.Goals),
         };
         foreach (var (field, messages) in AblationAnalysis.Validate(arms, Baseline, settings))
             errors.TryAdd(field, messages);
         return (arms, settings, errors);
-    }
-
-    private static T Choose<T>(string? text, string field, Dictionary<string, string[]> errors, T fallback, params (string Name, T Value)[] choices)
-    {
-        if (text is null)
-            return fallback;
-        foreach (var (name, value) in choices)
-            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
-                return value;
-        errors[field] = [$"'{text}' is not one of: {string.Join(", ", choices.Select(c => c.Name))}."];
-        return fallback;
     }
 }

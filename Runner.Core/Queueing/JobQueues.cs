@@ -1,6 +1,11 @@
 namespace Runner.Core.Queueing;
 
-/// <summary>One Hangfire queue per device class; a job's queue is stored with it, so retries return to it.</summary>
+/// <summary>
+/// One Hangfire queue per device class and priority; a job's queue is stored with it, so retries return
+/// to it. Hangfire.PostgreSql serves a worker's queues in alphabetical order (service notes B1), so the
+/// priority is spelled into the name: <c>gpu-1-high</c> before <c>gpu-2-normal</c> before <c>gpu-3-low</c>.
+/// The bare class queue (probes) sorts first of all.
+/// </summary>
 public static class JobQueues
 {
     public const string Gpu = "gpu";
@@ -8,5 +13,14 @@ public static class JobQueues
 
     public static readonly IReadOnlyList<string> All = [Gpu, Cpu];
 
+    public static readonly IReadOnlyList<string> Priorities = ["high", "normal", "low"];
+
     public static bool IsKnown(string? queue) => queue is Gpu or Cpu;
+
+    public static string ForPriority(string deviceClass, string priority) =>
+        $"{deviceClass}-{Priorities.ToList().IndexOf(priority) + 1}-{priority}";
+
+    /// <summary>Every queue a worker of the device class serves, in the order they are served.</summary>
+    public static IReadOnlyList<string> Served(string deviceClass) =>
+        [deviceClass, .. Priorities.Select(p => ForPriority(deviceClass, p))];
 }

@@ -1,4 +1,5 @@
 using Runner.Core.Devices;
+using Runner.Core.Queueing;
 
 namespace Runner.Core.Workers;
 
@@ -9,6 +10,6 @@ public sealed record WorkerIdentity(Guid Id, string Name, string Host, int Proce
     {
         var host = Environment.MachineName;
         var pid = Environment.ProcessId;
-        return new WorkerIdentity(Guid.NewGuid(), $"{device}@{host}:{pid}", host, pid, [device.Queue], device, description);
+        return new WorkerIdentity(Guid.NewGuid(), $"{device}@{host}:{pid}", host, pid, JobQueues.Served(device.Queue), device, description);
     }
 }

@@ -42,7 +42,7 @@ public sealed class WorkerStoreTests : IAsyncLifetime
 
         var row = await Find(worker.Id);
         Assert.Equal(WorkerStatus.Alive, row.Status);
-        Assert.Equal(["cpu"], row.Queues);
+        Assert.Equal(["cpu", "cpu-1-high", "cpu-2-normal", "cpu-3-low"], row.Queues);
         Assert.Equal(("cpu", "cpu", "test cpu", "0.107.0", "2.10.0", 2), (row.DeviceKind, row.Device, row.DeviceName, row.TorchsharpVersion, row.LibtorchVersion, row.Threads));
         Assert.Equal(Environment.ProcessId, row.ProcessId);
     }

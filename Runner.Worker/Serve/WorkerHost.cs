@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Runner.Core.Batches;
 using Runner.Core.Database;
 using Runner.Core.Devices;
 using Runner.Core.Hosting;
@@ -45,7 +46,11 @@ public static class WorkerHost
             .AddSingleton(identity)
             .AddSingleton<WorkerStore>()
             .AddSingleton<ProbeStore>()
-            .AddTransient<ProbeJob>();
+            .AddTransient<ProbeJob>()
+            .AddSingleton<RunStore>()
+            .AddSingleton<RunData>()
+            .AddTransient<RunJob>();
+        builder.Services.Configure<RunDataOptions>(builder.Configuration.GetSection(RunDataOptions.SectionName));
         // Registered before the Hangfire server so that it stops after it: the worker is marked
         // stopped only once its job has been handed back.
         builder.Services.AddHostedService<WorkerHeartbeat>();

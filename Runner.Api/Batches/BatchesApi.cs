@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hangfire;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Runner.Api.Access;
+using Runner.Api.Analysis;
+using Runner.Core.Batches;
+using Runner.Core.Statistics;
+
+namespace Runner.Api.Batches;
+
+/// <summary>Ablation batches: submit, follow, cancel, and query runs and their analysis.</summary>
+public static class BatchesApi
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+    private const int MaxPageSize = 500;
+    private static readonly string[] Statuses = ["queued", "running", "completed", "failed", "cancelled"];
+    private static readonly string[] RunStatuses = ["queued", "running", "succeeded", "failed", "cancelled"];
+
+    public sealed record BatchPage(IReadOnlyList<BatchRecord> Items, int Total, int Limit, int Offset);
+
+    public static IEndpointRouteBuilder MapBatchesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/batches").WithTags("Batches");
+
+        group.MapPost("/", Submit).RequireApiKey()
+            .WithName("SubmitBatch")
+            .WithSummary("Submit an ablation batch: a base recipe, arms, seeds; every run becomes a Hangfire job")
+            .WithDescription("Everything is validated before anything is stored (400 names each bad field). Send an Idempotency-Key header to make a retried submission return the same batch (200) instead of a second one.")
+            .Accepts<BatchSpec>("application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapGet("/", List).AllowReads()
+            .WithName("ListBatches")
+            .WithSummary("Batches, newest first; filter by ?status= and by ?name= (part of the name), page with ?limit= and ?offset=");
+
+        group.MapGet("/{id:long}", Get).AllowReads()
+            .WithName("GetBatch")
+            .WithSummary("A batch: arms with their recipes, run counts by status, mean run time and estimated time left");
+
+        group.MapGet("/{id:long}/runs", Runs).AllowReads()
+            .WithName("ListBatchRuns")
+            .WithSummary("One row per run (arm, seed, status, metrics, times); JSON, or CSV with ?format=csv or Accept: text/csv")
+            .Produces<IReadOnlyList<RunRecord>>()
+            .Produces<string>(contentType: "text/csv");
+
+        group.MapGet("/{id:long}/analysis", Analyze).AllowReads()
+            .WithName("AnalyzeBatch")
+            .WithSummary("The statistics over the finished runs: per-arm summaries, tests against the baseline, adjusted p-values, verdicts")
+            .WithDescription("Defaults come from the batch (metric, level, correction, test); override with ?metric=, ?level=, ?correction=, ?test=, ?compare=, ?goal=. Available while the batch runs; basedOn says how many runs it uses. Accept: text/plain gives terminal tables.")
+            .Produces<BatchAnalysis>()
+            .Produces<string>(contentType: "text/plain");
+
+        group.MapDelete("/{id:long}", Cancel).RequireApiKey()
+            .WithName("CancelBatch")
+            .WithSummary("Cancel a batch: queued runs are dropped, running ones stop within seconds, finished runs stay");
+        group.MapPost("/{id:long}/cancel", Cancel).RequireApiKey()
+            .WithName("CancelBatchPost")
+            .WithSummary("The same as DELETE /batches/{id}, for clients that cannot send DELETE");
+
+        app.MapGet("/runs/{id:long}", GetRun).AllowReads().WithTags("Batches")
+            .WithName("GetRun")
+            .WithSummary("One run with its canonical recipe, versions, result and per-epoch metrics");
+
+        app.MapGet("/metrics", () => TypedResults.Ok(Metric.All.Select(m => new { m.Name, Goal = m.Goal.ToString().ToLowerInvariant(), m.Description })))
+            .AllowReads().WithTags("Batches")
+            .WithName("ListMetrics")
+            .WithSummary("The per-run metrics a batch can be analysed on, and which way is better");
+        return app;
+    }
+
+    private static async Task<Results<Created<BatchDetail>, Ok<BatchDetail>, ValidationProblem, ProblemHttpResult>> Submit(
+        HttpRequest request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, BatchSubmission submission, BatchStore store, CancellationToken ct)
+    {
+        JsonNode? body;
+        try
+        {
+            body = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+        }
+        catch (JsonException e)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"Not valid JSON: {e.Message}"] });
+        }
+
+        var result = await submission.SubmitAsync(body, idempotencyKey, ct);
+        switch (result.Outcome)
+        {
+            case SubmissionOutcome.Invalid:
+                return TypedResults.ValidationProblem(result.Errors, title: "The batch specification is not valid; nothing was stored.");
+            case SubmissionOutcome.KeyReused:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency-Key already used",
+                    detail: $"The key was used for batch {result.BatchId} with a different body; use a new key for a new batch.");
+        }
+        var detail = (await store.DetailAsync(result.BatchId!.Value, ct))!;
+        return result.Outcome == SubmissionOutcome.Created
+            ? TypedResults.Created($"/batches/{detail.Batch.Id}", detail)
+            : TypedResults.Ok(detail);
+    }
+
+    private static async Task<Results<Ok<BatchPage>, ValidationProblem>> List(
+        string? status, string? name, int? limit, int? offset, BatchStore store, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not null && !Statuses.Contains(status))
+            errors["status"] = [$"'{status}' is not a batch status; use one of: {string.Join(", ", Statuses)}."];
+        if (limit is < 1 or > MaxPageSize)
+            errors["limit"] = [$"{limit} is out of range; use 1 to {MaxPageSize}."];
+        if (offset is < 0)
+            errors["offset"] = [$"{offset} is negative."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+        var (items, total) = await store.ListAsync(status, string.IsNullOrEmpty(name) ? null : name, limit ?? 50, offset ?? 0, ct);
+        return TypedResults.Ok(new BatchPage(items, total, limit ?? 50, offset ?? 0));
+    }
+
+    private static async Task<Results<Ok<BatchDetail>, NotFound>> Get(long id, BatchStore store, CancellationToken ct) =>
+        await store.DetailAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<IReadOnlyList<RunRecord>>, ContentHttpResult, ValidationProblem, NotFound>> Runs(
+        long id, string? arm, string? status, string? format, HttpRequest http, BatchStore store, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not null && !RunStatuses.Contains(status))
+            errors["status"] = [$"'{status}' is not a run status; use one of: {string.Join(", ", RunStatuses)}."];
+        if (format is not null and not ("json" or "csv"))
+            errors["format"] = [$"'{format}' is not a format; use json or csv."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+        if (await store.GetAsync(id, ct) is not { } batch)
+            return TypedResults.NotFound();
+        var runs = await store.RunsAsync(id, arm, status, ct);
+        var csv = format == "csv" || (format is null && http.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)));
+        if (!csv)
+            return TypedResults.Ok(runs);
+        http.HttpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"batch-{id}-runs.csv\"";
+        return TypedResults.Text(RunCsv.Write(batch, runs), "text/csv; charset=utf-8");
+    }
+
+    private static async Task<Results<Ok<BatchAnalysis>, ContentHttpResult, ValidationProblem, NotFound>> Analyze(
+        long id, string? metric, string? level, string? correction, string? test, string? compare, string? goal,
+        HttpRequest http, BatchStore store, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is not { } batch)
+            return TypedResults.NotFound();
+        var errors = new Dictionary<string, string[]>();
+        var chosen = Metric.Find(metric ?? batch.Metric);
+        if (chosen is null)
+            errors["metric"] = [$"'{metric}' is not a metric; use one of: {string.Join(", ", Metric.All.Select(m => m.Name))}."];
+        var confidence = batch.Level;
+        if (level is not null && (!double.TryParse(level, NumberStyles.Float, CultureInfo.InvariantCulture, out confidence) || confidence is <= 0 or >= 1))
+            errors["level"] = [$"'{level}' is not a confidence level; use a value between 0 and 1, such as 0.95."];
+        var settings = new AnalysisSettings
+        {
+            Level = confidence,
+            Correction = AnalysisNames.Choose(correction ?? batch.Correction, "correction", errors, Correction.Holm, AnalysisNames.Corrections),
+            Test = AnalysisNames.Choose(test ?? batch.Test, "test", errors, UnpairedTest.Welch, AnalysisNames.Tests),
+            AllPairs = AnalysisNames.Choose(compare, "compare", errors, false, AnalysisNames.Comparisons),
+            Goal = AnalysisNames.Choose(goal, "goal", errors, chosen?.Goal ?? Goal.Maximize, AnalysisNames.Goals),
+        };
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var analysis = BatchAnalysis.For(batch, await store.SamplesAsync(id, chosen!, ct), settings, chosen!);
+        return AnalysisApi.WantsText(http)
+            ? TypedResults.Text($"{analysis.Batch} (batch {analysis.BatchId}): {analysis.BasedOn}\n\n{AnalysisTable.Render(analysis.Analysis)}", "text/plain; charset=utf-8")
+            : TypedResults.Ok(analysis);
+    }
+
+    private static async Task<Results<Ok<BatchDetail>, NotFound, ProblemHttpResult>> Cancel(
+        long id, BatchStore store, IBackgroundJobClient jobs, CancellationToken ct)
+    {
+        var (found, changed, jobIds) = await store.CancelAsync(id, ct);
+        if (!found)
+            return TypedResults.NotFound();
+        var detail = (await store.DetailAsync(id, ct))!;
+        if (!changed && detail.Batch.Status != "cancelled")
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Batch already finished",
+                detail: $"Batch {id} is {detail.Batch.Status}; only a queued or running batch can be cancelled.");
+        foreach (var jobId in jobIds)
+            jobs.Delete(jobId);
+        return TypedResults.Ok(detail);
+    }
+
+    private static async Task<Results<Ok<RunDetail>, NotFound>> GetRun(long id, BatchStore store, CancellationToken ct) =>
+        await store.RunAsync(id, ct) is { } run ? TypedResults.Ok(run) : TypedResults.NotFound();
+}

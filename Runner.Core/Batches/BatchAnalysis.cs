@@ -1,0 +1,19 @@
+using Runner.Core.Statistics;
+
+namespace Runner.Core.Batches;
+
+/// <summary>
+/// <c>GET /batches/{id}/analysis</c>: the statistics over the runs finished so far, saying how many runs
+/// it rests on (it is available while the batch still runs).
+/// </summary>
+public sealed record BatchAnalysis(long BatchId, string Batch, string Status, int RunsTotal, int RunsFinished, int RunsUsed, string BasedOn, AnalysisResult Analysis)
+{
+    public static BatchAnalysis For(BatchRecord batch, IReadOnlyList<ArmSamples> arms, AnalysisSettings settings, Metric metric)
+    {
+        var used = arms.Sum(a => a.Finite.Count);
+        var basedOn = $"{used} of {batch.Runs.Total} runs with a value of {metric.Name}"
+            + (batch.Status is "queued" or "running" ? $"; the batch is still {batch.Status} ({batch.Runs.Finished} of {batch.Runs.Total} runs finished), so this is an interim analysis." : ".");
+        return new BatchAnalysis(batch.Id, batch.Name, batch.Status, batch.Runs.Total, batch.Runs.Finished, used, basedOn,
+            AblationAnalysis.Analyze(arms, batch.Baseline, settings, metric.Name));
+    }
+}

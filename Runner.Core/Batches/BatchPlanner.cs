@@ -1,0 +1,179 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Runner.Core.Queueing;
+using Runner.Core.Recipes;
+using Runner.Core.Statistics;
+
+namespace Runner.Core.Batches;
+
+/// <summary>
+/// Turns a <see cref="BatchSpec"/> into a <see cref="BatchPlan"/>, checking everything first: the plan is
+/// built only when there is no error, and every error names its field (<c>arms[2].off[0]</c>, <c>seeds</c>).
+/// </summary>
+public static partial class BatchPlanner
+{
+    public const string DefaultBaseName = "base";
+    public const string DefaultPreset = "tta";
+
+    public static (BatchPlan? Plan, Dictionary<string, string[]> Errors) Plan(BatchSpec spec, BatchLimits limits)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = spec.Name?.Trim();
+        if (string.IsNullOrEmpty(name))
+            errors["name"] = ["Give the batch a name."];
+        else if (name.Length > 200)
+            errors["name"] = ["Use at most 200 characters."];
+
+        var arms = new List<(string Field, string Name, Variant Variant, bool IsShortcut)>();
+        Variant? baseVariant = null;
+        if (spec.Base is null)
+            errors["base"] = ["Give the base recipe: {\"preset\": \"tta\", \"overrides\": {...}}."];
+        else
+        {
+            baseVariant = new Variant(spec.Base.Preset ?? DefaultPreset, spec.Base.On, spec.Base.Off, spec.Base.Overrides);
+            if (spec.IncludeBase ?? true)
+                arms.Add(("base", spec.Base.Name ?? DefaultBaseName, baseVariant, false));
+            for (var i = 0; i < (spec.Arms?.Count ?? 0); i++)
+                arms.Add(($"arms[{i}]", spec.Arms![i].Name ?? "", ArmVariant(spec.Base, spec.Arms[i]), false));
+            foreach (var (shortcut, names, on) in new[] { ("leaveOneOut", spec.LeaveOneOut, false), ("addOneIn", spec.AddOneIn, true) })
+                for (var i = 0; i < (names?.Count ?? 0); i++)
+                {
+                    if (Trick.Find(names![i]) is null)
+                    {
+                        errors[$"{shortcut}[{i}]"] = [$"'{names[i]}' is not a trick; use one of: {string.Join(", ", Trick.All.Select(t => t.Name))}."];
+                        continue;
+                    }
+                    var variant = on
+                        ? baseVariant with { On = [.. baseVariant.On ?? [], names[i]], Off = baseVariant.Off?.Where(t => t != names[i]).ToList() }
+                        : baseVariant with { Off = [.. baseVariant.Off ?? [], names[i]], On = baseVariant.On?.Where(t => t != names[i]).ToList() };
+                    arms.Add(($"{shortcut}[{i}]", $"{(on ? "with" : "no")}-{names[i]}", variant, true));
+                }
+        }
+
+        if (spec.Base is not null && arms.Count == 0)
+            errors["arms"] = ["The batch has no arms: list arms, leaveOneOut or addOneIn, or keep includeBase on."];
+        if (arms.Count > limits.MaxArms)
+            errors["arms"] = [$"{arms.Count} arms is more than the limit of {limits.MaxArms} (Batches:MaxArms)."];
+
+        var planned = new List<PlannedArm>();
+        var seen = new HashSet<string>();
+        var baseRecipe = baseVariant?.Build("base.").Recipe;
+        foreach (var (field, armName, variant, isShortcut) in arms)
+        {
+            var nameField = field == "base" ? "base.name" : field.StartsWith("arms[", StringComparison.Ordinal) ? $"{field}.name" : field;
+            if (!ArmName().IsMatch(armName))
+                errors[nameField] = [armName.Length == 0 ? "Give the arm a name." : $"'{armName}' is not a usable arm name; use letters, digits and . _ + - (at most 100)."];
+            else if (!seen.Add(armName))
+                errors[nameField] = [$"Two arms are named '{armName}'; arm names must be unique."];
+            var (recipe, recipeErrors) = variant.Build(field == "base" ? "base." : isShortcut ? $"{field}: " : $"{field}.");
+            foreach (var (key, messages) in recipeErrors)
+                errors.TryAdd(key, messages);
+            if (recipe is null)
+                continue;
+            if (isShortcut && baseRecipe is not null && RecipeJson.Hash(recipe) == RecipeJson.Hash(baseRecipe))
+                errors[field] = [$"Switching '{armName[(armName.IndexOf('-') + 1)..]}' {(armName.StartsWith("with-", StringComparison.Ordinal) ? "on" : "off")} leaves the base recipe unchanged, so this arm would repeat the base."];
+            if (recipe.TrainSubset is { } subset && subset < recipe.BatchSize)
+                errors.TryAdd($"{field}.overrides.trainSubset", [$"{subset} training images are fewer than one batch of {recipe.BatchSize}."]);
+            planned.Add(new PlannedArm(armName, false, variant, recipe));
+        }
+
+        var seeds = Seeds(spec.Seeds, limits, errors);
+        if (seeds is not null && arms.Count * seeds.Count > limits.MaxRuns)
+            errors["seeds"] = [$"{arms.Count} arms × {seeds.Count} seeds = {arms.Count * seeds.Count} runs, more than the limit of {limits.MaxRuns} (Batches:MaxRuns)."];
+
+        var baseline = spec.Baseline ?? (spec.IncludeBase ?? true ? spec.Base?.Name ?? DefaultBaseName : null);
+        if (baseline is null)
+            errors["baseline"] = ["With includeBase off, name the arm the others are compared with."];
+        else if (arms.Count > 0 && arms.All(a => a.Name != baseline))
+            errors["baseline"] = [$"'{baseline}' is not an arm of this batch; use one of: {string.Join(", ", arms.Select(a => a.Name))}."];
+
+        var metric = Metric.Find(spec.Metric ?? Metric.Default);
+        if (metric is null)
+            errors["metric"] = [$"'{spec.Metric}' is not a metric; use one of: {string.Join(", ", Metric.All.Select(m => m.Name))}."];
+        else if (metric.Name == "tta-accuracy" && planned.FirstOrDefault(a => !a.Recipe.Tta) is { } withoutTta)
+            errors["metric"] = [$"tta-accuracy needs TTA on in every arm; arm '{withoutTta.Name}' has it off."];
+
+        var level = spec.Analysis?.Level ?? 0.95;
+        if (level is <= 0 or >= 1 || double.IsNaN(level))
+            errors["analysis.level"] = [$"{level} is not a confidence level; use a value between 0 and 1, such as 0.95."];
+        var correction = AnalysisNames.Choose(spec.Analysis?.Correction, "analysis.correction", errors, Correction.Holm, AnalysisNames.Corrections);
+        var test = AnalysisNames.Choose(spec.Analysis?.Test, "analysis.test", errors, UnpairedTest.Welch, AnalysisNames.Tests);
+
+        var queue = spec.Queue ?? JobQueues.Gpu;
+        if (!JobQueues.IsKnown(queue))
+            errors["queue"] = [$"'{queue}' is not a device class; use one of: {string.Join(", ", JobQueues.All)}."];
+        else if (queue != JobQueues.Gpu && planned.FirstOrDefault(a => a.Recipe.Precision == "fp16") is { } half)
+            errors["queue"] = [$"Arm '{half.Name}' trains in fp16, which needs the gpu queue."];
+        var priority = spec.Priority ?? "normal";
+        if (!JobQueues.Priorities.Contains(priority))
+            errors["priority"] = [$"'{priority}' is not a priority; use one of: {string.Join(", ", JobQueues.Priorities)}."];
+
+        if (spec.Data is { } data && DataProblem(data) is { } problem)
+            errors["data"] = [problem];
+
+        if (errors.Count > 0)
+            return (null, errors);
+        var plannedArms = planned.Select(a => a with { IsBaseline = a.Name == baseline }).ToList();
+        return (new BatchPlan(name!, plannedArms, seeds!, baseline!, metric!, level, correction, test, queue, priority, spec.Data), errors);
+    }
+
+    /// <summary>An explicit arm: the base with more tricks and overrides, or its own preset with the base's overrides.</summary>
+    private static Variant ArmVariant(ArmSpec baseArm, ArmSpec arm)
+    {
+        var overrides = baseArm.Overrides?.DeepClone().AsObject() ?? [];
+        foreach (var (key, value) in arm.Overrides ?? [])
+            overrides[key] = value?.DeepClone();
+        return arm.Preset is not null
+            ? new Variant(arm.Preset, arm.On, arm.Off, overrides)
+            : new Variant(baseArm.Preset ?? DefaultPreset, [.. baseArm.On ?? [], .. arm.On ?? []], [.. baseArm.Off ?? [], .. arm.Off ?? []], overrides);
+    }
+
+    private static List<long>? Seeds(JsonNode? node, BatchLimits limits, Dictionary<string, string[]> errors)
+    {
+        const string help = "Give a count of seeds (e.g. 5) or a list of distinct non-negative seeds (e.g. [0, 1, 2]).";
+        if (node is JsonValue value && value.TryGetValue<long>(out var count))
+        {
+            if (count < 1 || count > limits.MaxSeeds)
+            {
+                errors["seeds"] = [$"{count} seeds is out of range; use 1 to {limits.MaxSeeds} (Batches:MaxSeeds)."];
+                return null;
+            }
+            return Enumerable.Range(0, (int)count).Select(i => (long)i).ToList();
+        }
+        if (node is JsonArray array)
+        {
+            var seeds = new List<long>();
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (array[i] is JsonValue v && v.TryGetValue<long>(out var seed) && seed >= 0)
+                    seeds.Add(seed);
+                else
+                    errors[$"seeds[{i}]"] = [$"{array[i]?.ToJsonString() ?? "null"} is not a non-negative integer seed."];
+            }
+            if (seeds.Count != seeds.Distinct().Count())
+                errors["seeds"] = ["The seeds must be distinct: a repeated seed repeats a run exactly."];
+            else if (array.Count == 0 || array.Count > limits.MaxSeeds)
+                errors["seeds"] = [$"{array.Count} seeds is out of range; use 1 to {limits.MaxSeeds} (Batches:MaxSeeds)."];
+            return errors.Keys.Any(k => k.StartsWith("seeds", StringComparison.Ordinal)) ? null : seeds;
+        }
+        errors["seeds"] = [help];
+        return null;
+    }
+
+    /// <summary>Why the data setting cannot work; null when it can (a path is checked by the worker that reads it).</summary>
+    public static string? DataProblem(string data)
+    {
+        if (data.StartsWith("synthetic", StringComparison.Ordinal))
+            return SyntheticSize(data) is null ? $"'{data}' is not 'synthetic' or 'synthetic:N' with N from 100 to 60000 training images." : null;
+        return string.IsNullOrWhiteSpace(data) || data.Any(char.IsControl) ? "Give a CIFAR-10 path on the workers, 'synthetic' or 'synthetic:N'." : null;
+    }
+
+    /// <summary>The training-set size of a synthetic data setting; null when the setting is not a valid one.</summary>
+    public static int? SyntheticSize(string data) =>
+        data == "synthetic" ? 2000
+        : data.StartsWith("synthetic:", StringComparison.Ordinal) && int.TryParse(data["synthetic:".Length..], out var n) && n is >= 100 and <= 60000 ? n
+        : null;
+
+    [GeneratedRegex(@"^[A-Za-z0-9._+\-]{1,100}$")]
+    private static partial Regex ArmName();
+}

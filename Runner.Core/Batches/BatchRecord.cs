@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Runner.Core.Batches;
+
+/// <summary>A batch as stored, with its runs counted by status.</summary>
+public sealed record BatchRecord
+{
+    public long Id { get; init; }
+    public string Name { get; init; } = "";
+    public string Status { get; init; } = "";
+    public long[] Seeds { get; init; } = [];
+    public string Baseline { get; init; } = "";
+    public string Metric { get; init; } = "";
+    public double Level { get; init; }
+    public string Correction { get; init; } = "";
+    public string Test { get; init; } = "";
+    public string Queue { get; init; } = "";
+    public string Priority { get; init; } = "";
+    public string? Data { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime? StartedAt { get; init; }
+    public DateTime? FinishedAt { get; init; }
+    public DateTime? CancelledAt { get; init; }
+    public RunCounts Runs { get; init; } = new();
+}
+
+/// <summary>How many of a batch's runs are in each status.</summary>
+public sealed record RunCounts
+{
+    public int Total { get; init; }
+    public int Queued { get; init; }
+    public int Running { get; init; }
+    public int Succeeded { get; init; }
+    public int Failed { get; init; }
+    public int Cancelled { get; init; }
+
+    public int Finished => Succeeded + Failed + Cancelled;
+}
+
+/// <summary>One arm: how it was asked for (variant) and the full recipe it runs.</summary>
+public sealed record ArmRecord
+{
+    public string Name { get; init; } = "";
+    public bool IsBaseline { get; init; }
+    public string RecipeHash { get; init; } = "";
+
+    [JsonIgnore] public string VariantJson { get; init; } = "{}";
+    [JsonIgnore] public string RecipeJson { get; init; } = "{}";
+
+    public JsonNode? Variant => JsonNode.Parse(VariantJson);
+    public JsonNode? Recipe => JsonNode.Parse(RecipeJson);
+}
+
+/// <summary><c>GET /batches/{id}</c>: the batch, its arms, the submitted specification and where it stands.</summary>
+public sealed record BatchDetail(BatchRecord Batch, IReadOnlyList<ArmRecord> Arms, JsonNode? Spec, BatchProgressEstimate Progress);
+
+/// <summary>Progress in runs and an estimate of the time left from the runs finished so far.</summary>
+public sealed record BatchProgressEstimate(double Fraction, double? MeanRunSeconds, double? SecondsLeft, int Parallelism)
+{
+    public static BatchProgressEstimate For(RunCounts counts, IReadOnlyList<double> finishedSeconds, IReadOnlyList<double> runningSeconds)
+    {
+        var fraction = counts.Total == 0 ? 1 : (double)counts.Finished / counts.Total;
+        if (finishedSeconds.Count == 0)
+            return new BatchProgressEstimate(fraction, null, null, runningSeconds.Count);
+        var mean = finishedSeconds.Average();
+        var parallel = Math.Max(1, runningSeconds.Count);
+        var work = counts.Queued * mean + runningSeconds.Sum(s => Math.Max(0, mean - s));
+        return new BatchProgressEstimate(fraction, mean, work / parallel, runningSeconds.Count);
+    }
+}

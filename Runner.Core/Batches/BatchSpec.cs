@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Runner.Core.Batches;
+
+/// <summary>An arm as submitted: tricks on/off and overrides on the base recipe, or a preset of its own.</summary>
+public sealed record ArmSpec
+{
+    public string? Name { get; init; }
+    public string? Preset { get; init; }
+    public IReadOnlyList<string>? On { get; init; }
+    public IReadOnlyList<string>? Off { get; init; }
+    public JsonObject? Overrides { get; init; }
+}
+
+/// <summary>The analysis defaults stored with a batch; each can be changed per query.</summary>
+public sealed record AnalysisSpec
+{
+    public double? Level { get; init; }
+    public string? Correction { get; init; }
+    public string? Test { get; init; }
+}
+
+/// <summary>
+/// Body of <c>POST /batches</c>, exactly as submitted. <see cref="BatchPlanner"/> turns it into a
+/// <see cref="BatchPlan"/> (every arm's recipe, the seeds, the run order) or into errors keyed by field.
+/// </summary>
+public sealed partial record BatchSpec
+{
+    public string? Name { get; init; }
+    public ArmSpec? Base { get; init; }
+    public IReadOnlyList<ArmSpec>? Arms { get; init; }
+
+    /// <summary>Shortcut: one arm per listed trick, the base with that trick switched off ("no-TRICK").</summary>
+    public IReadOnlyList<string>? LeaveOneOut { get; init; }
+
+    /// <summary>Shortcut: one arm per listed trick, the base with that trick switched on ("with-TRICK").</summary>
+    public IReadOnlyList<string>? AddOneIn { get; init; }
+
+    /// <summary>Run the base recipe as an arm of its own (default true).</summary>
+    public bool? IncludeBase { get; init; }
+
+    /// <summary>The arm the others are compared with; default the base arm.</summary>
+    public string? Baseline { get; init; }
+
+    /// <summary>A count (seeds 0..n-1) or an explicit list; every arm runs the same seeds, so arms pair by seed.</summary>
+    public JsonNode? Seeds { get; init; }
+
+    public string? Metric { get; init; }
+    public AnalysisSpec? Analysis { get; init; }
+
+    /// <summary>Device class: gpu or cpu.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>high, normal or low.</summary>
+    public string? Priority { get; init; }
+
+    /// <summary>CIFAR-10 path on the workers, "synthetic" or "synthetic:N"; default the workers' cache.</summary>
+    public string? Data { get; init; }
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>The specification, or the one problem that stops it being read (a field of the wrong type, an unknown field).</summary>
+    public static (BatchSpec? Spec, Dictionary<string, string[]> Errors) Read(JsonNode? body)
+    {
+        if (body is not JsonObject)
+            return (null, new() { ["body"] = ["Send the batch as a JSON object: {\"name\": ..., \"base\": {\"preset\": ...}, \"seeds\": ...}."] });
+        try
+        {
+            return (body.Deserialize<BatchSpec>(Options), []);
+        }
+        catch (JsonException e)
+        {
+            var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+            if (UnmappedProperty().Match(e.Message) is { Success: true } m)
+                return (null, new() { [path] = [$"'{m.Groups[1].Value}' is not a field of a batch specification here."] });
+            return (null, new() { [path.Length == 0 ? "body" : path] = [$"Wrong type of value: {e.Message.Split(" Path:")[0]}"] });
+        }
+    }
+
+    [GeneratedRegex("property '([^']+)' could not be mapped")]
+    private static partial Regex UnmappedProperty();
+}

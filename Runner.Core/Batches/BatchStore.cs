@@ -1,0 +1,230 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Npgsql;
+using Runner.Core.Recipes;
+using Runner.Core.Statistics;
+
+namespace Runner.Core.Batches;
+
+/// <summary>A stored run as created with its batch, before its job exists.</summary>
+public sealed record CreatedRun(long Id, string Arm, long Seed);
+
+/// <summary>Batches, arms and runs: creation in one transaction, cancellation, and the queries behind the API.</summary>
+public sealed class BatchStore(NpgsqlDataSource db)
+{
+    private const string BatchColumns = """
+        b.id, b.name, b.status, b.seeds, b.baseline, b.metric, b.level, b.correction, b.test, b.queue, b.priority, b.data,
+        b.created_at as CreatedAt, b.started_at as StartedAt, b.finished_at as FinishedAt, b.cancelled_at as CancelledAt,
+        (select count(*)::int from runs r where r.batch_id = b.id) as Total,
+        (select count(*)::int from runs r where r.batch_id = b.id and r.status = 'queued') as Queued,
+        (select count(*)::int from runs r where r.batch_id = b.id and r.status = 'running') as Running,
+        (select count(*)::int from runs r where r.batch_id = b.id and r.status = 'succeeded') as Succeeded,
+        (select count(*)::int from runs r where r.batch_id = b.id and r.status = 'failed') as Failed,
+        (select count(*)::int from runs r where r.batch_id = b.id and r.status = 'cancelled') as Cancelled
+        """;
+
+    private const string RunColumns = """
+        r.id, r.batch_id as BatchId, a.name as Arm, a.is_baseline as IsBaseline, r.seed, r.position, r.status, r.attempt, r.job_id as JobId,
+        r.worker_name as WorkerName, r.device, r.device_name as DeviceName, r.torchsharp_version as TorchsharpVersion,
+        r.libtorch_version as LibtorchVersion, r.threads, r.data, r.steps_done as StepsDone, r.steps_total as StepsTotal,
+        r.queued_at as QueuedAt, r.started_at as StartedAt, r.finished_at as FinishedAt, r.test_accuracy as TestAccuracy,
+        r.tta_accuracy as TtaAccuracy, r.train_loss as TrainLoss, r.train_accuracy as TrainAccuracy, r.training_seconds as TrainingSeconds,
+        r.total_seconds as TotalSeconds, r.steps, r.recipe_hash as RecipeHash, r.error, r.error_kind as ErrorKind
+        """;
+
+    /// <summary>
+    /// Stores the batch, its arms and every run in one transaction. With an idempotency key already used,
+    /// nothing is written and the earlier batch's id is returned with <c>Created = false</c>.
+    /// </summary>
+    public async Task<(long BatchId, bool Created, string? StoredHash, IReadOnlyList<CreatedRun> Runs)> CreateAsync(
+        BatchPlan plan, JsonNode spec, string? idempotencyKey, string requestHash, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var batchId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            insert into batches (name, spec, seeds, baseline, metric, level, correction, test, queue, priority, data, idempotency_key, request_hash)
+            values (@Name, @Spec::jsonb, @Seeds, @Baseline, @Metric, @Level, @Correction, @Test, @Queue, @Priority, @Data, @idempotencyKey, @requestHash)
+            on conflict (idempotency_key) do nothing
+            returning id
+            """,
+            new
+            {
+                plan.Name, Spec = spec.ToJsonString(), Seeds = plan.Seeds.ToArray(), plan.Baseline, Metric = plan.Metric.Name, plan.Level,
+                Correction = AnalysisNames.NameOf(plan.Correction, AnalysisNames.Corrections), Test = AnalysisNames.NameOf(plan.Test, AnalysisNames.Tests),
+                plan.Queue, plan.Priority, plan.Data, idempotencyKey, requestHash,
+            }, tx, cancellationToken: ct));
+        if (batchId is null)
+        {
+            var existing = await connection.QuerySingleAsync<(long Id, string Hash)>(new CommandDefinition(
+                "select id, request_hash from batches where idempotency_key = @idempotencyKey", new { idempotencyKey }, tx, cancellationToken: ct));
+            return (existing.Id, false, existing.Hash, []);
+        }
+
+        var armIds = new Dictionary<string, long>();
+        for (var i = 0; i < plan.Arms.Count; i++)
+        {
+            var arm = plan.Arms[i];
+            armIds[arm.Name] = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                insert into arms (batch_id, position, name, is_baseline, variant, recipe, recipe_hash)
+                values (@batchId, @i, @Name, @IsBaseline, @Variant::jsonb, @Recipe, @Hash) returning id
+                """,
+                new
+                {
+                    batchId, i, arm.Name, arm.IsBaseline, Variant = JsonSerializer.Serialize(arm.Variant, RecipeJson.Options),
+                    Recipe = RecipeJson.Canonical(arm.Recipe), Hash = RecipeJson.Hash(arm.Recipe),
+                }, tx, cancellationToken: ct));
+        }
+
+        var runs = plan.Runs;
+        var created = (await connection.QueryAsync<(long Id, int Position)>(new CommandDefinition("""
+            insert into runs (batch_id, arm_id, seed, position, recipe, recipe_hash)
+            select @batchId, a.id, s.seed, s.position, a.recipe, a.recipe_hash
+            from unnest(@armIds, @seeds, @positions) with ordinality as s(arm_id, seed, position, n)
+            join arms a on a.id = s.arm_id
+            order by s.n
+            returning id, position
+            """,
+            new
+            {
+                batchId, armIds = runs.Select(r => armIds[r.Arm.Name]).ToArray(), seeds = runs.Select(r => r.Seed).ToArray(),
+                positions = runs.Select(r => r.Position).ToArray(),
+            }, tx, cancellationToken: ct))).ToList();
+        await tx.CommitAsync(ct);
+        var byPosition = created.ToDictionary(r => r.Position, r => r.Id);
+        return (batchId.Value, true, requestHash, runs.Select(r => new CreatedRun(byPosition[r.Position], r.Arm.Name, r.Seed)).ToList());
+    }
+
+    public async Task AttachJobsAsync(IReadOnlyList<long> runIds, IReadOnlyList<string> jobIds, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            update runs r set job_id = j.job_id from unnest(@runIds, @jobIds) as j(run_id, job_id) where r.id = j.run_id
+            """, new { runIds = runIds.ToArray(), jobIds = jobIds.ToArray() }, cancellationToken: ct));
+    }
+
+    public async Task<BatchRecord?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await Query(connection, $"select {BatchColumns} from batches b where b.id = @id", new { id }, ct)).SingleOrDefault();
+    }
+
+    /// <summary>Newest first, filtered by status and by a case-insensitive part of the name.</summary>
+    public async Task<(IReadOnlyList<BatchRecord> Items, int Total)> ListAsync(string? status, string? name, int limit, int offset, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        const string where = "where (@status::text is null or b.status = @status) and (@name::text is null or b.name ilike '%' || @name || '%')";
+        var parameters = new { status, name = name?.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_"), limit, offset };
+        var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition($"select count(*)::int from batches b {where}", parameters, cancellationToken: ct));
+        var items = await Query(connection, $"select {BatchColumns} from batches b {where} order by b.created_at desc, b.id desc limit @limit offset @offset", parameters, ct);
+        return (items, total);
+    }
+
+    private static async Task<IReadOnlyList<BatchRecord>> Query(NpgsqlConnection connection, string sql, object parameters, CancellationToken ct) =>
+        (await connection.QueryAsync<BatchRecord, RunCounts, BatchRecord>(new CommandDefinition(sql, parameters, cancellationToken: ct),
+            (batch, counts) => batch with { Runs = counts }, splitOn: "Total")).ToList();
+
+    public async Task<BatchDetail?> DetailAsync(long id, CancellationToken ct)
+    {
+        if (await GetAsync(id, ct) is not { } batch)
+            return null;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var arms = (await connection.QueryAsync<ArmRecord>(new CommandDefinition("""
+            select name, is_baseline as IsBaseline, recipe_hash as RecipeHash, variant::text as VariantJson, recipe as RecipeJson
+            from arms where batch_id = @id order by position
+            """, new { id }, cancellationToken: ct))).ToList();
+        var spec = await connection.ExecuteScalarAsync<string>(new CommandDefinition("select spec::text from batches where id = @id", new { id }, cancellationToken: ct));
+        var times = (await connection.QueryAsync<(string Status, double Seconds)>(new CommandDefinition("""
+            select status, extract(epoch from coalesce(finished_at, now()) - started_at)::float8
+            from runs where batch_id = @id and started_at is not null and status in ('running', 'succeeded')
+            """, new { id }, cancellationToken: ct))).ToList();
+        var progress = BatchProgressEstimate.For(batch.Runs,
+            times.Where(t => t.Status == "succeeded").Select(t => t.Seconds).ToList(), times.Where(t => t.Status == "running").Select(t => t.Seconds).ToList());
+        return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress);
+    }
+
+    /// <summary>The batch's runs in enqueue order, optionally of one arm or status.</summary>
+    public async Task<IReadOnlyList<RunRecord>> RunsAsync(long batchId, string? arm, string? status, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<RunRecord>(new CommandDefinition($"""
+            select {RunColumns} from runs r join arms a on a.id = r.arm_id
+            where r.batch_id = @batchId and (@arm::text is null or a.name = @arm) and (@status::text is null or r.status = @status)
+            order by r.position
+            """, new { batchId, arm, status }, cancellationToken: ct))).ToList();
+    }
+
+    public async Task<RunDetail?> RunAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var run = await connection.QuerySingleOrDefaultAsync<RunRecord>(new CommandDefinition(
+            $"select {RunColumns} from runs r join arms a on a.id = r.arm_id where r.id = @id", new { id }, cancellationToken: ct));
+        if (run is null)
+            return null;
+        var recipe = await connection.ExecuteScalarAsync<string>(new CommandDefinition("select recipe from runs where id = @id", new { id }, cancellationToken: ct));
+        var epochs = (await connection.QueryAsync<EpochRow>(new CommandDefinition("""
+            select e.epoch, e.train_loss as TrainLoss, e.train_accuracy as TrainAccuracy, e.test_accuracy as TestAccuracy, e.learning_rate as LearningRate,
+                   e.epoch_seconds as EpochSeconds, e.training_seconds as TrainingSeconds
+            from epochs e where e.run_id = @id order by e.epoch
+            """, new { id }, cancellationToken: ct))).ToList();
+        return new RunDetail(run, JsonNode.Parse(recipe!), epochs.Select(e => e.ToMetrics(EpochsOf(recipe!))).ToList());
+    }
+
+    private static int EpochsOf(string recipe) => JsonNode.Parse(recipe)?["epochs"]?.GetValue<int>() ?? 0;
+
+    private sealed record EpochRow
+    {
+        public int Epoch { get; init; }
+        public double TrainLoss { get; init; }
+        public double TrainAccuracy { get; init; }
+        public double TestAccuracy { get; init; }
+        public double LearningRate { get; init; }
+        public double EpochSeconds { get; init; }
+        public double TrainingSeconds { get; init; }
+
+        public Training.EpochMetrics ToMetrics(int epochs) =>
+            new(Epoch, epochs, TrainLoss, TrainAccuracy, TestAccuracy, LearningRate, EpochSeconds, TrainingSeconds);
+    }
+
+    /// <summary>
+    /// Cancels a batch: the batch and every run not yet finished become cancelled in one transaction; the
+    /// job ids of those runs are returned so their Hangfire jobs can be deleted (a running one stops within
+    /// seconds: its next progress write finds the run cancelled). Finished runs stay as they are.
+    /// </summary>
+    public async Task<(bool Found, bool Changed, IReadOnlyList<string> JobIds)> CancelAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "select status from batches where id = @id for update", new { id }, tx, cancellationToken: ct));
+        if (status is null)
+            return (false, false, []);
+        if (status is not ("queued" or "running"))
+            return (true, false, []);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update batches set status = 'cancelled', cancelled_at = now(), finished_at = now() where id = @id", new { id }, tx, cancellationToken: ct));
+        var jobIds = (await connection.QueryAsync<string?>(new CommandDefinition("""
+            update runs set status = 'cancelled', finished_at = now() where batch_id = @id and status in ('queued', 'running') returning job_id
+            """, new { id }, tx, cancellationToken: ct))).OfType<string>().ToList();
+        await tx.CommitAsync(ct);
+        return (true, true, jobIds);
+    }
+
+    /// <summary>The metric's values per arm (in arm order, with seeds for pairing) and the counts of failed and cancelled runs.</summary>
+    public async Task<IReadOnlyList<ArmSamples>> SamplesAsync(long batchId, Metric metric, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(string Arm, int Position, string? Status, long? Seed, double? Value)>(new CommandDefinition($"""
+            select a.name, a.position, r.status, r.seed, r.{metric.Column}
+            from arms a left join runs r on r.arm_id = a.id and r.status in ('succeeded', 'failed', 'cancelled')
+            where a.batch_id = @batchId
+            order by a.position, r.seed
+            """, new { batchId }, cancellationToken: ct));
+        return rows.GroupBy(r => (r.Arm, r.Position)).OrderBy(g => g.Key.Position).Select(g =>
+        {
+            var succeeded = g.Where(r => r.Status == "succeeded").ToList();
+            return new ArmSamples(g.Key.Arm, succeeded.Select(r => r.Value).ToList(), succeeded.Select(r => r.Seed!.Value).ToList(),
+                g.Count(r => r.Status == "failed"), g.Count(r => r.Status == "cancelled"));
+        }).ToList();
+    }
+}

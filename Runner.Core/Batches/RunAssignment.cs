@@ -1,0 +1,25 @@
+namespace Runner.Core.Batches;
+
+/// <summary>What a worker needs to execute one claimed attempt of a run.</summary>
+public sealed record RunAssignment
+{
+    public long RunId { get; init; }
+    public long BatchId { get; init; }
+    public int Attempt { get; init; }
+    public long Seed { get; init; }
+    public string RecipeJson { get; init; } = "";
+    public string? Data { get; init; }
+}
+
+/// <summary>The outcome of trying to claim a run for an execution.</summary>
+public enum ClaimOutcome
+{
+    /// <summary>Claimed: this execution owns the run under a new attempt number.</summary>
+    Claimed,
+
+    /// <summary>The run is finished or cancelled: a re-delivered or stale job has nothing to do.</summary>
+    NothingToDo,
+
+    /// <summary>Workers died running it too often; it is marked failed instead of being tried again.</summary>
+    GaveUp,
+}

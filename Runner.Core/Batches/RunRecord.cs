@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using Runner.Core.Training;
+
+namespace Runner.Core.Batches;
+
+/// <summary>One run as stored: where it is, who ran it on what, and its result.</summary>
+public sealed record RunRecord
+{
+    public long Id { get; init; }
+    public long BatchId { get; init; }
+    public string Arm { get; init; } = "";
+    public bool IsBaseline { get; init; }
+    public long Seed { get; init; }
+    public int Position { get; init; }
+    public string Status { get; init; } = "";
+    public int Attempt { get; init; }
+    public string? JobId { get; init; }
+    public string? WorkerName { get; init; }
+    public string? Device { get; init; }
+    public string? DeviceName { get; init; }
+    public string? TorchsharpVersion { get; init; }
+    public string? LibtorchVersion { get; init; }
+    public int? Threads { get; init; }
+    public string? Data { get; init; }
+    public long? StepsDone { get; init; }
+    public long? StepsTotal { get; init; }
+    public DateTime QueuedAt { get; init; }
+    public DateTime? StartedAt { get; init; }
+    public DateTime? FinishedAt { get; init; }
+    public double? TestAccuracy { get; init; }
+    public double? TtaAccuracy { get; init; }
+    public double? TrainLoss { get; init; }
+    public double? TrainAccuracy { get; init; }
+    public double? TrainingSeconds { get; init; }
+    public double? TotalSeconds { get; init; }
+    public long? Steps { get; init; }
+    public string RecipeHash { get; init; } = "";
+    public string? Error { get; init; }
+    public string? ErrorKind { get; init; }
+
+    /// <summary>The value of a metric (by its column name) for this run.</summary>
+    public double? Value(Metric metric) => metric.Column switch
+    {
+        "test_accuracy" => TestAccuracy,
+        "tta_accuracy" => TtaAccuracy,
+        "train_loss" => TrainLoss,
+        "train_accuracy" => TrainAccuracy,
+        "training_seconds" => TrainingSeconds,
+        "total_seconds" => TotalSeconds,
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric.Name, "Not a run metric."),
+    };
+}
+
+/// <summary><c>GET /runs/{id}</c>: the run, its canonical recipe, and its per-epoch metrics.</summary>
+public sealed record RunDetail(RunRecord Run, JsonNode? Recipe, IReadOnlyList<EpochMetrics> Epochs);

@@ -1,0 +1,178 @@
+using System.Data;
+using Dapper;
+using Npgsql;
+using Runner.Core.Training;
+using Runner.Core.Workers;
+
+namespace Runner.Core.Batches;
+
+/// <summary>
+/// The worker's writes to a run. Every write after the claim names its attempt and applies only while
+/// that attempt still owns the run (status running, same attempt): a superseded or cancelled execution
+/// writes nothing, which is what makes a run's result land exactly once.
+/// </summary>
+public sealed class RunStore(NpgsqlDataSource db)
+{
+    /// <summary>Executions lost with their worker (SIGKILL, power loss) before the run is failed instead of retried.</summary>
+    public const int MaxLostAttempts = 3;
+
+    /// <summary>
+    /// Takes the run for a new attempt: only a queued run, or a running one whose worker died (the job
+    /// came back after the invisibility timeout). Epochs of an earlier, unfinished attempt are removed in
+    /// the same transaction, so the run's rows always belong to one complete execution.
+    /// </summary>
+    public async Task<(ClaimOutcome Outcome, RunAssignment? Run)> ClaimAsync(long runId, WorkerIdentity worker, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var batchId = await LockBatchOfRun(connection, tx, runId, ct);
+        var current = await connection.QuerySingleOrDefaultAsync<(string Status, int Attempt)>(new CommandDefinition(
+            "select status, attempt from runs where id = @runId for update", new { runId }, tx, cancellationToken: ct));
+        if (batchId is null || current.Status is not ("queued" or "running"))
+            return (ClaimOutcome.NothingToDo, null);
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "delete from epochs where run_id = @runId", new { runId }, tx, cancellationToken: ct));
+        if (current.Status == "running" && current.Attempt >= MaxLostAttempts)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                update runs set status = 'failed', finished_at = now(), error_kind = 'worker-lost',
+                                error = 'The worker running this run was lost ' || attempt || ' times (killed or out of memory); not trying again.'
+                where id = @runId
+                """, new { runId }, tx, cancellationToken: ct));
+            await FinishBatchIfDone(connection, tx, batchId.Value, ct);
+            await tx.CommitAsync(ct);
+            return (ClaimOutcome.GaveUp, null);
+        }
+
+        var run = await connection.QuerySingleAsync<RunAssignment>(new CommandDefinition("""
+            update runs r set status = 'running', attempt = attempt + 1, started_at = now(), progress_at = now(), finished_at = null,
+                              worker_id = @WorkerId, worker_name = @WorkerName, device = @Device, device_name = @DeviceName,
+                              torchsharp_version = @TorchSharpVersion, libtorch_version = @LibTorchVersion, threads = @Threads,
+                              steps_done = 0, steps_total = null
+            from batches b
+            where r.id = @runId and b.id = r.batch_id
+            returning r.id as RunId, r.batch_id as BatchId, r.attempt as Attempt, r.seed as Seed, r.recipe as RecipeJson, b.data as Data
+            """,
+            new
+            {
+                runId, WorkerId = worker.Id, WorkerName = worker.Name, Device = worker.Device.ToString(), DeviceName = worker.Description.Name,
+                worker.Description.TorchSharpVersion, worker.Description.LibTorchVersion, worker.Description.Threads,
+            }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "update batches set status = 'running', started_at = coalesce(started_at, now()) where id = @batchId and status = 'queued'",
+            new { batchId }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return (ClaimOutcome.Claimed, run);
+    }
+
+    /// <summary>Stores one epoch of the attempt; false when the attempt no longer owns the run (cancelled or superseded).</summary>
+    public bool RecordEpoch(RunAssignment run, EpochMetrics e)
+    {
+        using var connection = db.OpenConnection();
+        return connection.Execute("""
+            insert into epochs (run_id, epoch, attempt, train_loss, train_accuracy, test_accuracy, learning_rate, epoch_seconds, training_seconds)
+            select @RunId, @Epoch, @Attempt, @TrainLoss, @TrainAccuracy, @TestAccuracy, @LearningRate, @EpochSeconds, @TrainingSeconds
+            where exists (select 1 from runs where id = @RunId and attempt = @Attempt and status = 'running')
+            """,
+            new { run.RunId, run.Attempt, e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestAccuracy, e.LearningRate, e.EpochSeconds, e.TrainingSeconds }) == 1;
+    }
+
+    /// <summary>Records how far the attempt is; false when it no longer owns the run.</summary>
+    public bool RecordProgress(RunAssignment run, long step, long totalSteps)
+    {
+        using var connection = db.OpenConnection();
+        return connection.Execute("""
+            update runs set steps_done = @step, steps_total = @totalSteps, progress_at = now()
+            where id = @RunId and attempt = @Attempt and status = 'running'
+            """, new { run.RunId, run.Attempt, step, totalSteps }) == 1;
+    }
+
+    /// <summary>The result, in one transaction with the batch's completion; false when the attempt no longer owns the run.</summary>
+    public async Task<bool> CompleteAsync(RunAssignment run, TrainingResult r)
+    {
+        var last = r.Epochs[^1];
+        return await Finish(run, """
+            update runs set status = 'succeeded', finished_at = now(), test_accuracy = @TestAccuracy, tta_accuracy = @TtaAccuracy,
+                            train_loss = @TrainLoss, train_accuracy = @TrainAccuracy, training_seconds = @TrainingSeconds,
+                            total_seconds = @TotalSeconds, steps = @Steps, steps_done = @Steps, steps_total = @Steps, recipe_hash = @RecipeHash,
+                            threads = @Threads, data = @Data, error = null, error_kind = null
+            where id = @RunId and attempt = @Attempt and status = 'running'
+            """,
+            new
+            {
+                run.RunId, run.Attempt, r.TestAccuracy, r.TtaAccuracy, last.TrainLoss, last.TrainAccuracy, r.TrainingSeconds, r.TotalSeconds, r.Steps,
+                r.RecipeHash, r.Threads, r.Data,
+            });
+    }
+
+    /// <summary>A failure that ends the run (deterministic, or transient with no retries left).</summary>
+    public async Task<bool> FailAsync(RunAssignment run, string kind, string error) => await Finish(run, """
+        update runs set status = 'failed', finished_at = now(), error = @error, error_kind = @kind,
+                        transient_failures = transient_failures + case when @kind = 'transient' then 1 else 0 end
+        where id = @RunId and attempt = @Attempt and status = 'running'
+        """, new { run.RunId, run.Attempt, kind, error });
+
+    /// <summary>
+    /// A transient failure with retries left: the run goes back to queued, keeping the error, and the
+    /// number of transient failures so far (Hangfire retries the job); null when the attempt lost the run.
+    /// </summary>
+    public async Task<int?> RetryLaterAsync(RunAssignment run, string error)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<int?>("""
+            update runs set status = 'queued', error = @error, error_kind = 'transient', transient_failures = transient_failures + 1
+            where id = @RunId and attempt = @Attempt and status = 'running'
+            returning transient_failures
+            """, new { run.RunId, run.Attempt, error });
+    }
+
+    /// <summary>The number of transient failures the run has had so far.</summary>
+    public async Task<int> TransientFailuresAsync(long runId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<int>("select transient_failures from runs where id = @runId", new { runId });
+    }
+
+    /// <summary>Shutdown: the attempt hands the run back so that the requeued job starts it afresh.</summary>
+    public async Task HandBackAsync(RunAssignment run)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            update runs set status = 'queued', started_at = null, steps_done = null, steps_total = null
+            where id = @RunId and attempt = @Attempt and status = 'running'
+            """, new { run.RunId, run.Attempt });
+    }
+
+    public async Task<string?> StatusAsync(long runId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<string?>("select status from runs where id = @runId", new { runId });
+    }
+
+    private async Task<bool> Finish(RunAssignment run, string sql, object parameters)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await LockBatchOfRun(connection, tx, run.RunId, CancellationToken.None);
+        if (await connection.ExecuteAsync(sql, parameters, tx) != 1)
+            return false;
+        await FinishBatchIfDone(connection, tx, run.BatchId, CancellationToken.None);
+        await tx.CommitAsync();
+        return true;
+    }
+
+    private static Task<long?> LockBatchOfRun(NpgsqlConnection connection, IDbTransaction tx, long runId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "select b.id from batches b join runs r on r.batch_id = b.id where r.id = @runId for update of b", new { runId }, tx, cancellationToken: ct));
+
+    /// <summary>When no run of the batch is left to do: completed if any run succeeded, failed otherwise (a cancelled batch stays cancelled).</summary>
+    internal static Task FinishBatchIfDone(NpgsqlConnection connection, IDbTransaction tx, long batchId, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("""
+            update batches b
+            set status = case when exists (select 1 from runs where batch_id = b.id and status = 'succeeded') then 'completed' else 'failed' end,
+                finished_at = now()
+            where b.id = @batchId and b.status in ('queued', 'running')
+              and not exists (select 1 from runs where batch_id = b.id and status in ('queued', 'running'))
+            """, new { batchId }, tx, cancellationToken: ct));
+}
