@@ -40,6 +40,7 @@ public static class ApiSetup
             .AddSingleton<ProbeStore>()
             .AddSingleton<BatchStore>()
             .AddSingleton<BatchSubmission>()
+            .AddHostedService<MissingJobsRepair>()
             .AddRunnerHealthChecks()
             .AddProblemDetails()
             .AddOpenApi();

@@ -67,6 +67,8 @@ create table runs (
     steps_total        bigint,
     queued_at          timestamptz not null default now(),
     started_at         timestamptz,
+    -- from the job's start to the end of its first training step: data, whitening, model setup
+    first_step_seconds double precision,
     progress_at        timestamptz,
     finished_at        timestamptz,
     test_accuracy      double precision,

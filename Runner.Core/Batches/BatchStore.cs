@@ -10,6 +10,9 @@ namespace Runner.Core.Batches;
 /// <summary>A stored run as created with its batch, before its job exists.</summary>
 public sealed record CreatedRun(long Id, string Arm, long Seed);
 
+/// <summary>A stored run that has no Hangfire job yet.</summary>
+public sealed record MissingJob(long RunId, string Batch, string Arm, long Seed, string Queue, string Priority);
+
 /// <summary>Batches, arms and runs: creation in one transaction, cancellation, and the queries behind the API.</summary>
 public sealed class BatchStore(NpgsqlDataSource db)
 {
@@ -28,7 +31,7 @@ public sealed class BatchStore(NpgsqlDataSource db)
         r.id, r.batch_id as BatchId, a.name as Arm, a.is_baseline as IsBaseline, r.seed, r.position, r.status, r.attempt, r.job_id as JobId,
         r.worker_name as WorkerName, r.device, r.device_name as DeviceName, r.torchsharp_version as TorchsharpVersion,
         r.libtorch_version as LibtorchVersion, r.threads, r.data, r.steps_done as StepsDone, r.steps_total as StepsTotal,
-        r.queued_at as QueuedAt, r.started_at as StartedAt, r.finished_at as FinishedAt, r.test_accuracy as TestAccuracy,
+        r.queued_at as QueuedAt, r.started_at as StartedAt, r.first_step_seconds as FirstStepSeconds, r.finished_at as FinishedAt, r.test_accuracy as TestAccuracy,
         r.tta_accuracy as TtaAccuracy, r.train_loss as TrainLoss, r.train_accuracy as TrainAccuracy, r.training_seconds as TrainingSeconds,
         r.total_seconds as TotalSeconds, r.steps, r.recipe_hash as RecipeHash, r.error, r.error_kind as ErrorKind
         """;
@@ -101,6 +104,28 @@ public sealed class BatchStore(NpgsqlDataSource db)
         await connection.ExecuteAsync(new CommandDefinition("""
             update runs r set job_id = j.job_id from unnest(@runIds, @jobIds) as j(run_id, job_id) where r.id = j.run_id
             """, new { runIds = runIds.ToArray(), jobIds = jobIds.ToArray() }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Runs left without a job (the API stopped between storing a batch and enqueueing it): each is handed
+    /// to <paramref name="enqueue"/> and its job id stored, under row locks so two APIs never both repair one.
+    /// </summary>
+    public async Task<int> RepairMissingJobsAsync(TimeSpan olderThan, Func<MissingJob, string> enqueue, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var missing = (await connection.QueryAsync<(long Id, string Batch, string Arm, long Seed, string Queue, string Priority)>(new CommandDefinition("""
+            select r.id, b.name, a.name, r.seed, b.queue, b.priority
+            from runs r join arms a on a.id = r.arm_id join batches b on b.id = r.batch_id
+            where r.job_id is null and r.status = 'queued' and r.queued_at < now() - @olderThan
+            order by r.batch_id, r.position
+            for update of r skip locked
+            """, new { olderThan }, tx, cancellationToken: ct))).ToList();
+        foreach (var run in missing)
+            await connection.ExecuteAsync(new CommandDefinition("update runs set job_id = @jobId where id = @Id",
+                new { run.Id, jobId = enqueue(new MissingJob(run.Id, run.Batch, run.Arm, run.Seed, run.Queue, run.Priority)) }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return missing.Count;
     }
 
     public async Task<BatchRecord?> GetAsync(long id, CancellationToken ct)

@@ -47,10 +47,13 @@ public sealed class BatchSubmission(BatchStore store, IBackgroundJobClient jobs,
             return new Submission(storedHash == hash ? SubmissionOutcome.Replayed : SubmissionOutcome.KeyReused, batchId, []);
 
         var queue = JobQueues.ForPriority(plan.Queue, plan.Priority);
-        var jobIds = runs.Select(r => jobs.Enqueue<RunJob>(queue, job => job.RunAsync(r.Id, plan.Name, r.Arm, r.Seed, CancellationToken.None))).ToList();
+        var jobIds = runs.Select(r => Enqueue(jobs, queue, r.Id, plan.Name, r.Arm, r.Seed)).ToList();
         await store.AttachJobsAsync(runs.Select(r => r.Id).ToList(), jobIds, ct);
         return new Submission(SubmissionOutcome.Created, batchId, []);
     }
+
+    public static string Enqueue(IBackgroundJobClient jobs, string queue, long runId, string batch, string arm, long seed) =>
+        jobs.Enqueue<RunJob>(queue, job => job.RunAsync(runId, batch, arm, seed, CancellationToken.None));
 
     private static Submission Invalid(string field, string message) => new(SubmissionOutcome.Invalid, null, new() { [field] = [message] });
 }

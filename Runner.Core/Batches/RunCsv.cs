@@ -12,7 +12,7 @@ public static class RunCsv
         ("is_baseline", (_, r) => r.IsBaseline), ("seed", (_, r) => r.Seed), ("status", (_, r) => r.Status), ("attempt", (_, r) => r.Attempt),
         ("test_accuracy", (_, r) => r.TestAccuracy), ("tta_accuracy", (_, r) => r.TtaAccuracy), ("train_loss", (_, r) => r.TrainLoss),
         ("train_accuracy", (_, r) => r.TrainAccuracy), ("training_seconds", (_, r) => r.TrainingSeconds), ("total_seconds", (_, r) => r.TotalSeconds),
-        ("steps", (_, r) => r.Steps), ("queued_at", (_, r) => r.QueuedAt), ("started_at", (_, r) => r.StartedAt), ("finished_at", (_, r) => r.FinishedAt),
+        ("steps", (_, r) => r.Steps), ("queued_at", (_, r) => r.QueuedAt), ("started_at", (_, r) => r.StartedAt), ("first_step_seconds", (_, r) => r.FirstStepSeconds), ("finished_at", (_, r) => r.FinishedAt),
         ("worker", (_, r) => r.WorkerName), ("device", (_, r) => r.Device), ("device_name", (_, r) => r.DeviceName),
         ("torchsharp_version", (_, r) => r.TorchsharpVersion), ("libtorch_version", (_, r) => r.LibtorchVersion), ("threads", (_, r) => r.Threads),
         ("recipe_hash", (_, r) => r.RecipeHash), ("error_kind", (_, r) => r.ErrorKind), ("error", (_, r) => r.Error),

@@ -35,6 +35,7 @@ public sealed class RunJob(RunStore runs, RunData data, WorkerIdentity worker, I
             return;
         }
 
+        var sinceStart = Stopwatch.StartNew();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
@@ -55,10 +56,10 @@ public sealed class RunJob(RunStore runs, RunData data, WorkerIdentity worker, I
                 },
                 onBatch: p =>
                 {
-                    if (progress.Elapsed < ProgressEvery)
+                    if (p.Step > 1 && progress.Elapsed < ProgressEvery)
                         return;
                     progress.Restart();
-                    if (!runs.RecordProgress(run, p.Step, p.TotalSteps))
+                    if (!runs.RecordProgress(run, p.Step, p.TotalSteps, p.Step == 1 ? sinceStart.Elapsed.TotalSeconds : null))
                         stop.Cancel();
                 },
                 stop.Token);

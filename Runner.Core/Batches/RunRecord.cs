@@ -26,6 +26,10 @@ public sealed record RunRecord
     public long? StepsTotal { get; init; }
     public DateTime QueuedAt { get; init; }
     public DateTime? StartedAt { get; init; }
+
+    /// <summary>From the job's start to the end of its first training step (data, whitening, model setup, one step).</summary>
+    public double? FirstStepSeconds { get; init; }
+
     public DateTime? FinishedAt { get; init; }
     public double? TestAccuracy { get; init; }
     public double? TtaAccuracy { get; init; }

@@ -49,7 +49,7 @@ public sealed class RunStore(NpgsqlDataSource db)
             update runs r set status = 'running', attempt = attempt + 1, started_at = now(), progress_at = now(), finished_at = null,
                               worker_id = @WorkerId, worker_name = @WorkerName, device = @Device, device_name = @DeviceName,
                               torchsharp_version = @TorchSharpVersion, libtorch_version = @LibTorchVersion, threads = @Threads,
-                              steps_done = 0, steps_total = null
+                              steps_done = 0, steps_total = null, first_step_seconds = null
             from batches b
             where r.id = @runId and b.id = r.batch_id
             returning r.id as RunId, r.batch_id as BatchId, r.attempt as Attempt, r.seed as Seed, r.recipe as RecipeJson, b.data as Data
@@ -78,14 +78,15 @@ public sealed class RunStore(NpgsqlDataSource db)
             new { run.RunId, run.Attempt, e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestAccuracy, e.LearningRate, e.EpochSeconds, e.TrainingSeconds }) == 1;
     }
 
-    /// <summary>Records how far the attempt is; false when it no longer owns the run.</summary>
-    public bool RecordProgress(RunAssignment run, long step, long totalSteps)
+    /// <summary>Records how far the attempt is (and, once, how long it took to its first step); false when it no longer owns the run.</summary>
+    public bool RecordProgress(RunAssignment run, long step, long totalSteps, double? firstStepSeconds = null)
     {
         using var connection = db.OpenConnection();
         return connection.Execute("""
-            update runs set steps_done = @step, steps_total = @totalSteps, progress_at = now()
+            update runs set steps_done = @step, steps_total = @totalSteps, progress_at = now(),
+                            first_step_seconds = coalesce(@firstStepSeconds, first_step_seconds)
             where id = @RunId and attempt = @Attempt and status = 'running'
-            """, new { run.RunId, run.Attempt, step, totalSteps }) == 1;
+            """, new { run.RunId, run.Attempt, step, totalSteps, firstStepSeconds }) == 1;
     }
 
     /// <summary>The result, in one transaction with the batch's completion; false when the attempt no longer owns the run.</summary>

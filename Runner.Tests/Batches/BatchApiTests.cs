@@ -3,8 +3,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Runner.Core.Batches;
 using Runner.Core.Database;
+using Runner.Core.Queueing;
 using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Batches;
@@ -220,6 +224,23 @@ public sealed class BatchApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         using var missing = await _client.GetAsync("/batches/999999/analysis");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Runs_stored_without_a_job_are_enqueued_by_the_repair_once()
+    {
+        var id = (await Submit(Tiny))["batch"]!["id"]!.GetValue<long>();
+        await _db.ExecuteAsync($"delete from hangfire.jobqueue; delete from hangfire.job; update runs set job_id = null, queued_at = now() - interval '2 minutes' where batch_id = {id} and position < 4");
+        var store = _api.Services.GetRequiredService<BatchStore>();
+        var jobs = _api.Services.GetRequiredService<IBackgroundJobClient>();
+
+        var repaired = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1),
+            run => BatchSubmission.Enqueue(jobs, JobQueues.ForPriority(run.Queue, run.Priority), run.RunId, run.Batch, run.Arm, run.Seed), default);
+        var again = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), _ => throw new InvalidOperationException("nothing is left to repair"), default);
+
+        Assert.Equal((4, 0), (repaired, again));
+        Assert.Equal(4L, await _db.ScalarAsync<long>("select count(*) from hangfire.jobqueue where queue = 'cpu-2-normal'"));
+        Assert.Equal(0L, await _db.ScalarAsync<long>($"select count(*) from runs where batch_id = {id} and job_id is null"));
     }
 
     [Fact]

@@ -1,0 +1,36 @@
+using Hangfire;
+using Runner.Core.Batches;
+using Runner.Core.Queueing;
+
+namespace Runner.Api.Batches;
+
+/// <summary>
+/// A batch is stored in one transaction and its jobs are enqueued right after; if the API stops in
+/// between, the runs would wait forever. This sweep enqueues such runs once they are a minute old.
+/// </summary>
+public sealed class MissingJobsRepair(BatchStore store, IBackgroundJobClient jobs, ILogger<MissingJobsRepair> logger) : BackgroundService
+{
+    private static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan OlderThan = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Every);
+        do
+        {
+            try
+            {
+                var repaired = await store.RepairMissingJobsAsync(OlderThan,
+                    run => BatchSubmission.Enqueue(jobs, JobQueues.ForPriority(run.Queue, run.Priority), run.RunId, run.Batch, run.Arm, run.Seed),
+                    stoppingToken);
+                if (repaired > 0)
+                    logger.LogWarning("Enqueued {Count} runs that had been stored without a job", repaired);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning("Could not check for runs without a job: {Error}", e.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
