@@ -1,10 +1,11 @@
 using System.CommandLine;
+using Runner.Worker.Client;
 using Runner.Worker.Serve;
 using Runner.Worker.Training;
 
 namespace Runner.Worker;
 
-/// <summary>The worker's command line: <c>serve</c> runs a Hangfire server for one device.</summary>
+/// <summary>The worker's command line: <c>serve</c> runs a Hangfire server for one device; train/bench run locally; demo drives the API.</summary>
 public static class WorkerCommands
 {
     public static RootCommand Build()
@@ -16,6 +17,6 @@ public static class WorkerCommands
         };
         serve.SetAction((result, ct) => WorkerHost.RunAsync(result.GetValue(device), ct));
 
-        return new RootCommand("Runner worker: executes training jobs on one device.") { serve, TrainCommand.Build(), BenchCommand.Build() };
+        return new RootCommand("Runner worker: executes training jobs on one device.") { serve, TrainCommand.Build(), BenchCommand.Build(), DemoCommand.Build(), ServiceBenchCommand.Build() };
     }
 }

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Starts Runner for local use: a private PostgreSQL, the API and one CPU worker. Ctrl+C stops them.
+# With --demo it then submits a small CPU-scale ablation (tta vs tta without EMA, 5 seeds) and prints
+# its analysis table (CIFAR-10 from RUNNER_DEMO_DATA, else the cache or a download, else synthetic data).
 # Settings: RUNNER_API_PORT (5080), RUNNER_PG_PORT (55432), and any Runner setting as an environment
 # variable (Access__ApiKey, Worker__Threads, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+demo=0
+for arg in "$@"; do
+  case "$arg" in
+    --demo) demo=1 ;;
+    *) echo "Unknown argument '$arg'; the only option is --demo." >&2; exit 2 ;;
+  esac
+done
 
 bash scripts/setup.sh
 source scripts/postgres.sh
@@ -19,6 +28,8 @@ out=$(pwd)
 [ -f "$out/Runner.Api/bin/Release/net10.0/Runner.Api.dll" ] || { echo "The build failed; see the errors above." >&2; exit 1; }
 
 pids=()
+# One malloc arena for the worker: see Runner.Core/Devices/NativeAllocator.cs.
+export MALLOC_ARENA_MAX=1
 stop() {
   trap - INT TERM EXIT
   [ ${#pids[@]} -eq 0 ] || kill -TERM "${pids[@]}" 2>/dev/null || true
@@ -46,7 +57,12 @@ Runner is up.
   OpenAPI    $api_url/openapi/v1.json   (browse: $api_url/scalar)
   Health     $api_url/healthz  $api_url/readyz
 Try:  curl -s -X POST '$api_url/workers/probe?wait=10'
+      ./scripts/start.sh --demo   (a small ablation with its analysis table)
 Ctrl+C stops the API, the worker and leaves the database running (scripts/stop-db.sh stops it).
 
 MSG
+if [ "$demo" -eq 1 ]; then
+  (cd Runner.Worker/bin/Release/net10.0 && dotnet Runner.Worker.dll demo --api "$api_url" ${RUNNER_DEMO_DATA:+--data "$RUNNER_DEMO_DATA"}) || true
+  echo "The demo is done; the API and worker keep running (Ctrl+C stops them)."
+fi
 wait -n "${pids[@]}"

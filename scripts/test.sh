@@ -16,6 +16,8 @@ RUNNER_PG_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=of
 # Tests create (and drop) their own databases through this administrative connection.
 export RUNNER_TEST_POSTGRES=$(pg_connection_string postgres)
 
+# Tests train in process and in worker processes: one malloc arena (Runner.Core/Devices/NativeAllocator.cs).
+export MALLOC_ARENA_MAX=1
 results=$(pwd)/.data/test-results
 rm -rf "$results"
 status=0

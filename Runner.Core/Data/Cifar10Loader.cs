@@ -21,8 +21,11 @@ public static class Cifar10Loader
     private static readonly string[] TrainFiles = [.. Enumerable.Range(1, 5).Select(i => $"data_batch_{i}.bin")];
     private const string TestFile = "test_batch.bin";
 
+    /// <summary>Environment variable naming the cache folder (Docker volumes, shared disks).</summary>
+    public const string CacheVariable = "RUNNER_DATA_CACHE";
+
     public static string DefaultCacheFolder =>
-        Environment.GetEnvironmentVariable("RUNNER_DATA_CACHE")
+        Environment.GetEnvironmentVariable(CacheVariable)
         ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "runner", "cifar10");
 
     /// <summary>Loads from <paramref name="path"/> (archive, unpacked folder, or a folder holding either); without a path from the cache, downloading there if needed.</summary>

@@ -8,6 +8,9 @@ namespace Runner.Core.Devices;
 /// mmap-ed and unmapped on each allocation, so every step page-faults its activations in again: on the
 /// development VM this spent more time in the kernel than in the convolutions (docs/benchmarks.md).
 /// Serving every block from the heap and never trimming it keeps the pages mapped between steps.
+/// This holds for glibc's main arena only: a thread on another arena (a Hangfire worker thread, a test
+/// thread) keeps page-faulting, and a worker ran 3-4× slower that way, so worker processes start with
+/// MALLOC_ARENA_MAX=1 (read by glibc at process start; setting it later does not move existing threads).
 /// </summary>
 public static partial class NativeAllocator
 {
@@ -17,7 +20,12 @@ public static partial class NativeAllocator
 
     private static int _tuned;
 
+    public const string ArenaVariable = "MALLOC_ARENA_MAX";
+
     public static bool Tuned { get; private set; }
+
+    /// <summary>Whether every thread allocates from the main arena, the one the tuning serves well.</summary>
+    public static bool SingleArena => Environment.GetEnvironmentVariable(ArenaVariable) == "1";
 
     /// <summary>Once per process, on glibc; elsewhere (or on failure) the allocator is left as it is.</summary>
     public static void Tune()

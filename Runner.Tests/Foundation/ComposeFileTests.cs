@@ -1,6 +1,8 @@
 using Npgsql;
 using Runner.Api.Access;
 using Runner.Api.Workers;
+using Runner.Core.Batches;
+using Runner.Core.Data;
 using Runner.Core.Devices;
 using Runner.Core.Hosting;
 using Runner.Core.Queueing;
@@ -50,9 +52,14 @@ public sealed class ComposeFileTests
         .. SharedKeys, "ASPNETCORE_HTTP_PORTS",
         .. OptionKeys(AccessOptions.SectionName, typeof(AccessOptions)),
         .. OptionKeys(WorkersOptions.SectionName, typeof(WorkersOptions)),
+        .. OptionKeys(BatchLimits.SectionName, typeof(BatchLimits)),
     ];
 
-    private static readonly string[] WorkerKeys = [.. SharedKeys, .. OptionKeys(WorkerOptions.SectionName, typeof(WorkerOptions))];
+    private static readonly string[] WorkerKeys =
+    [
+        .. SharedKeys, .. OptionKeys(WorkerOptions.SectionName, typeof(WorkerOptions)),
+        .. OptionKeys(RunDataOptions.SectionName, typeof(RunDataOptions)), Cifar10Loader.CacheVariable,
+    ];
 
     private static string[] WorkerServices => Services.Keys.Where(k => k.StartsWith("worker-", StringComparison.Ordinal)).ToArray();
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Runner.Core.Devices;
 
 namespace Runner.Tests.Infrastructure;
 
@@ -51,6 +52,7 @@ public sealed class ChildProcess : IAsyncDisposable
             ["Worker__Threads"] = "1",
             ["Worker__ShutdownTimeoutSeconds"] = "10",
             ["Queue__PollIntervalSeconds"] = "1",
+            [NativeAllocator.ArenaVariable] = "1",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             environment[key] = value;

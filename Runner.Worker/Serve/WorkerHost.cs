@@ -65,6 +65,9 @@ public static class WorkerHost
 
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Runner.Worker");
+        if (OperatingSystem.IsLinux() && device.Kind == DeviceKind.Cpu && !NativeAllocator.SingleArena)
+            logger.LogWarning("{Variable} is not 1: CPU training on this worker's job threads runs several times slower; start the worker with {Variable}=1 (scripts and images do)",
+                NativeAllocator.ArenaVariable, NativeAllocator.ArenaVariable);
         await SchemaMigrator.MigrateAsync(connectionString, queue.SchemaName, logger, ct);
         await host.RunAsync(ct);
         return 0;

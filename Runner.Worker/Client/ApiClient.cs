@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Runner.Core.Hosting;
+
+namespace Runner.Worker.Client;
+
+/// <summary>The Runner API seen from the command line; failures become one sentence (a <see cref="StartupException"/>).</summary>
+public sealed class ApiClient(string baseUrl, string? apiKey) : IDisposable
+{
+    public static readonly Option<string> ApiOption = new("--api") { Description = "Runner API URL", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+
+    public static readonly Option<string?> KeyOption = new("--api-key")
+    {
+        Description = "API key, needed when the API is not on this machine (default: RUNNER_API_KEY, else Access__ApiKey)",
+    };
+
+    private readonly HttpClient _http = Create(baseUrl, apiKey);
+
+    public string BaseUrl { get; } = baseUrl.TrimEnd('/');
+
+    public static ApiClient From(ParseResult result) => new(result.GetValue(ApiOption)!,
+        result.GetValue(KeyOption) ?? Environment.GetEnvironmentVariable("RUNNER_API_KEY") ?? Environment.GetEnvironmentVariable("Access__ApiKey"));
+
+    private static HttpClient Create(string baseUrl, string? apiKey)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        if (!string.IsNullOrEmpty(apiKey))
+            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return http;
+    }
+
+    public Task<JsonNode> PostAsync(string path, string json, CancellationToken ct) =>
+        Send(new HttpRequestMessage(HttpMethod.Post, path.TrimStart('/')) { Content = new StringContent(json, Encoding.UTF8, "application/json") }, ct);
+
+    public Task<JsonNode> GetAsync(string path, CancellationToken ct) => Send(new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), ct);
+
+    public Task<JsonNode> DeleteAsync(string path, CancellationToken ct) => Send(new HttpRequestMessage(HttpMethod.Delete, path.TrimStart('/')), ct);
+
+    public async Task<string> GetTextAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        request.Headers.Accept.ParseAdd("text/plain");
+        using var response = await Checked(request, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
+    private async Task<JsonNode> Send(HttpRequestMessage request, CancellationToken ct)
+    {
+        using (request)
+        using (var response = await Checked(request, ct))
+            return (await response.Content.ReadFromJsonAsync<JsonNode>(ct))!;
+    }
+
+    private async Task<HttpResponseMessage> Checked(HttpRequestMessage request, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new StartupException($"Cannot reach the Runner API at {BaseUrl} ({e.Message}); start it with ./scripts/start.sh or pass --api.");
+        }
+        if (response.IsSuccessStatusCode)
+            return response;
+        var body = await response.Content.ReadAsStringAsync(ct);
+        response.Dispose();
+        throw new StartupException($"{request.Method} {request.RequestUri} answered {(int)response.StatusCode}: {Problem(body)}");
+    }
+
+    /// <summary>The problem's title and field errors in one line.</summary>
+    private static string Problem(string body)
+    {
+        try
+        {
+            var problem = JsonNode.Parse(body)!;
+            var errors = problem["errors"]?.AsObject().Select(e => $"{e.Key}: {e.Value![0]}") ?? [];
+            return string.Join(" ", new[] { problem["title"]?.GetValue<string>(), problem["detail"]?.GetValue<string>() }.OfType<string>().Concat(errors));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return body.Length > 300 ? body[..300] : body;
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Npgsql;
+using Runner.Core.Hosting;
+using Spectre.Console;
+
+namespace Runner.Worker.Client;
+
+/// <summary>
+/// `bench-service`: the service's latencies against a running API and an idle CPU worker: POST /batches
+/// for 50 runs, enqueue to job start, per-run overhead back to back, and the analysis of 10 arms × 50 runs.
+/// </summary>
+public static class ServiceBenchCommand
+{
+    private const string TinyBase = """{"preset": "tta", "overrides": {"width": 0.125, "epochs": 1, "batchSize": 64, "trainSubset": 256}}""";
+
+    public static Command Build()
+    {
+        var connection = new Option<string?>("--connection")
+        {
+            Description = "The API's database (default: ConnectionStrings__Runner); the analysis benchmark writes its fixture results there",
+        };
+        var repeats = new Option<int>("--repeats") { Description = "Measurements per benchmark", DefaultValueFactory = _ => 20 };
+        var command = new Command("bench-service", "Measure the service: submission latency, enqueue-to-start, per-run overhead, analysis latency. Use a database of its own.")
+        {
+            ApiClient.ApiOption, ApiClient.KeyOption, connection, repeats,
+        };
+        command.SetAction(async (result, ct) =>
+        {
+            using var api = ApiClient.From(result);
+            var n = result.GetValue(repeats);
+            var cs = result.GetValue(connection) ?? Environment.GetEnvironmentVariable("ConnectionStrings__Runner")
+                ?? throw new StartupException("Give --connection (or ConnectionStrings__Runner): the analysis benchmark stores its fixture results there.");
+
+            var table = new Table().AddColumns("benchmark", "n", "median", "p95", "max", "goal");
+            void Row(string name, IReadOnlyList<double> seconds, string unit, double scale, string goal) =>
+                table.AddRow(new Text(name), new Text(seconds.Count.ToString(CultureInfo.InvariantCulture)),
+                    new Text(Format(Quantile(seconds, 0.5) * scale, unit)), new Text(Format(Quantile(seconds, 0.95) * scale, unit)),
+                    new Text(Format(seconds.Max() * scale, unit)), new Text(goal));
+
+            Console.Error.WriteLine("POST /batches with 50 runs…");
+            Row("POST /batches, 50 runs", await SubmitLatency(api, n, ct), "ms", 1000, "");
+            Console.Error.WriteLine("enqueue to start on an idle worker…");
+            Row("enqueue → job start (idle worker)", await EnqueueToStart(api, n, ct), "ms", 1000, "< 1 s");
+            Console.Error.WriteLine("back-to-back runs…");
+            var (firstStep, gaps) = await BackToBack(api, n, ct);
+            Row("job start → first step done (data loaded)", firstStep, "ms", 1000, "< 0.5 s");
+            Row("run finished → next run started", gaps, "ms", 1000, "");
+            Console.Error.WriteLine("analysis of 10 arms × 50 runs…");
+            Row("GET /batches/{id}/analysis, 10 × 50", await AnalysisLatency(api, cs, Math.Max(n, 50), ct), "ms", 1000, "< 20 ms");
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<List<double>> SubmitLatency(ApiClient api, int n, CancellationToken ct)
+    {
+        // Queued on gpu at low priority and cancelled at once: a worker never gets to run them on a CPU-only machine.
+        var spec = $$"""{"name": "bench-submit", "base": {{TinyBase}}, "leaveOneOut": ["ema", "tta", "whitening", "celu"], "seeds": 10, "queue": "gpu", "priority": "low"}""";
+        var seconds = new List<double>();
+        for (var i = 0; i < n; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var created = await api.PostAsync("/batches", spec, ct);
+            seconds.Add(clock.Elapsed.TotalSeconds);
+            await api.DeleteAsync($"/batches/{created["batch"]!["id"]}", ct);
+        }
+        return seconds;
+    }
+
+    private static async Task<List<double>> EnqueueToStart(ApiClient api, int n, CancellationToken ct)
+    {
+        var spec = $$"""{"name": "bench-start", "base": {{TinyBase}}, "seeds": 1, "queue": "cpu", "data": "synthetic:256"}""";
+        var seconds = new List<double>();
+        for (var i = 0; i < n; i++)
+        {
+            var id = (await api.PostAsync("/batches", spec, ct))["batch"]!["id"]!.GetValue<long>();
+            var run = (await WaitFinished(api, id, ct))[0]!;
+            seconds.Add((Time(run["startedAt"]) - Time(run["queuedAt"])).TotalSeconds);
+            await Task.Delay(200, ct); // the worker is idle again, waiting on the queue
+        }
+        return seconds;
+    }
+
+    private static async Task<(List<double> FirstStep, List<double> Gaps)> BackToBack(ApiClient api, int n, CancellationToken ct)
+    {
+        var spec = $$"""{"name": "bench-back-to-back", "base": {{TinyBase}}, "seeds": {{n + 1}}, "queue": "cpu", "data": "synthetic:256"}""";
+        var id = (await api.PostAsync("/batches", spec, ct))["batch"]!["id"]!.GetValue<long>();
+        var runs = (await WaitFinished(api, id, ct)).Select(r => r!).OrderBy(r => Time(r["startedAt"])).ToList();
+        var firstStep = runs.Skip(1).Select(r => r["firstStepSeconds"]!.GetValue<double>()).ToList();
+        var gaps = runs.Zip(runs.Skip(1), (a, b) => (Time(b["startedAt"]) - Time(a["finishedAt"])).TotalSeconds).ToList();
+        return (firstStep, gaps);
+    }
+
+    private static async Task<List<double>> AnalysisLatency(ApiClient api, string connectionString, int n, CancellationToken ct)
+    {
+        var arms = string.Join(", ", Enumerable.Range(1, 9).Select(i => $$$"""{"name": "momentum-{{{i}}}", "overrides": {"momentum": 0.8{{{i}}}}}"""));
+        var spec = $$"""{"name": "bench-analysis", "base": {{TinyBase}}, "arms": [{{arms}}], "seeds": 50, "queue": "gpu", "priority": "low"}""";
+        var id = (await api.PostAsync("/batches", spec, ct))["batch"]!["id"]!.GetValue<long>();
+        await api.DeleteAsync($"/batches/{id}", ct);
+
+        // Fixture: every run finished with an accuracy around 0.94 (seed spread 0.0015, arm effects up to 0.2 points).
+        await using (var db = new NpgsqlConnection(connectionString))
+        {
+            await db.OpenAsync(ct);
+            await using var fixture = new NpgsqlCommand("""
+                update runs r set status = 'succeeded', finished_at = now(),
+                    test_accuracy = 0.94 + (a.position - 5) * 0.0002 + 0.0015 * sqrt(-2 * ln(random())) * cos(2 * pi() * random())
+                from arms a where a.id = r.arm_id and r.batch_id = @id
+                """, db);
+            fixture.Parameters.AddWithValue("id", id);
+            await fixture.ExecuteNonQueryAsync(ct);
+        }
+
+        await api.GetAsync($"/batches/{id}/analysis", ct); // warm-up
+        var seconds = new List<double>();
+        for (var i = 0; i < n; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var analysis = await api.GetAsync($"/batches/{id}/analysis", ct);
+            seconds.Add(clock.Elapsed.TotalSeconds);
+            if (analysis["runsUsed"]!.GetValue<int>() != 500)
+                throw new StartupException($"The analysis used {analysis["runsUsed"]} runs instead of 500.");
+        }
+        return seconds;
+    }
+
+    private static async Task<JsonArray> WaitFinished(ApiClient api, long id, CancellationToken ct)
+    {
+        while ((await api.GetAsync($"/batches/{id}", ct))["batch"]!["status"]!.GetValue<string>() is "queued" or "running")
+            await Task.Delay(50, ct);
+        var runs = (await api.GetAsync($"/batches/{id}/runs", ct)).AsArray();
+        if (runs.FirstOrDefault(r => r!["status"]!.GetValue<string>() != "succeeded") is { } failed)
+            throw new StartupException($"Run {failed["id"]} of batch {id} is {failed["status"]}: {failed["error"]}");
+        return runs;
+    }
+
+    private static DateTime Time(JsonNode? node) => DateTime.Parse(node!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+
+    private static double Quantile(IReadOnlyList<double> values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        var position = p * (sorted.Length - 1);
+        var low = (int)Math.Floor(position);
+        var high = Math.Min(low + 1, sorted.Length - 1);
+        return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
+    }
+
+    private static string Format(double value, string unit) => string.Create(CultureInfo.InvariantCulture, $"{value:F1} {unit}");
+}
