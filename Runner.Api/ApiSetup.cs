@@ -3,6 +3,7 @@ using Runner.Api.Access;
 using Runner.Api.Analysis;
 using Runner.Api.Batches;
 using Runner.Api.Health;
+using Runner.Api.Pages;
 using Runner.Api.Recipes;
 using Runner.Api.Workers;
 using Runner.Core.Batches;
@@ -67,6 +68,7 @@ public static class ApiSetup
         app.MapAnalysisApi();
         app.MapRecipesApi();
         app.MapBatchesApi();
+        app.MapPages();
         return app;
     }
 }

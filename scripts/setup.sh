@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Runner needs on a Debian/Ubuntu machine that has only the .NET SDK:
-# PostgreSQL (server and client) and a libstdc++ new enough for TorchSharp's native bridge.
+# PostgreSQL (server and client) and a libstdc++ new enough for TorchSharp's native bridge;
+# with --with-browser also Chromium, for the tests that load pages in a headless browser.
 # Safe to run again: every step checks first and does nothing when already satisfied.
 set -euo pipefail
 
@@ -75,6 +76,13 @@ ensure_tools() {
   [ ${#missing[@]} -eq 0 ] || { say "installing ${missing[*]}"; apt_install "${missing[@]}"; }
 }
 
+ensure_chromium() {
+  command -v chromium >/dev/null && return
+  say "installing Chromium (headless browser tests)"
+  apt_install chromium
+}
+
 ensure_libstdcxx
 ensure_postgres
 ensure_tools
+[ "${1:-}" != "--with-browser" ] || ensure_chromium

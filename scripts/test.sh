@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
+bash scripts/setup.sh --with-browser
 # A cluster of its own, apart from the one start.sh runs, so tests can run beside a running stack.
 export RUNNER_PG_PORT=${RUNNER_TEST_PG_PORT:-55433}
 export RUNNER_DATA_DIR=${RUNNER_TEST_DATA_DIR:-$(pwd)/.data/test}

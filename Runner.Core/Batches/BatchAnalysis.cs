@@ -8,6 +8,15 @@ namespace Runner.Core.Batches;
 /// </summary>
 public sealed record BatchAnalysis(long BatchId, string Batch, string Status, int RunsTotal, int RunsFinished, int RunsUsed, string BasedOn, AnalysisResult Analysis)
 {
+    /// <summary>The batch's own analysis settings for a metric: its level, correction and test, the metric's goal.</summary>
+    public static AnalysisSettings Defaults(BatchRecord batch, Metric metric) => new()
+    {
+        Level = batch.Level,
+        Correction = AnalysisNames.Choose(batch.Correction, "correction", new Dictionary<string, string[]>(), Correction.Holm, AnalysisNames.Corrections),
+        Test = AnalysisNames.Choose(batch.Test, "test", new Dictionary<string, string[]>(), UnpairedTest.Welch, AnalysisNames.Tests),
+        Goal = metric.Goal,
+    };
+
     public static BatchAnalysis For(BatchRecord batch, IReadOnlyList<ArmSamples> arms, AnalysisSettings settings, Metric metric)
     {
         var used = arms.Sum(a => a.Finite.Count);

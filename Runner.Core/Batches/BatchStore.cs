@@ -211,6 +211,18 @@ public sealed class BatchStore(NpgsqlDataSource db)
             new(Epoch, epochs, TrainLoss, TrainAccuracy, TestAccuracy, LearningRate, EpochSeconds, TrainingSeconds);
     }
 
+    /// <summary>The per-epoch metrics of the batch's succeeded and running runs, for curves per arm.</summary>
+    public async Task<IReadOnlyList<EpochPoint>> EpochsAsync(long batchId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<EpochPoint>(new CommandDefinition("""
+            select a.name as Arm, r.id as RunId, e.epoch, e.test_accuracy as TestAccuracy, e.train_loss as TrainLoss
+            from epochs e join runs r on r.id = e.run_id join arms a on a.id = r.arm_id
+            where r.batch_id = @batchId and r.status in ('succeeded', 'running')
+            order by a.position, e.epoch, r.id
+            """, new { batchId }, cancellationToken: ct))).ToList();
+    }
+
     /// <summary>
     /// Cancels a batch: the batch and every run not yet finished become cancelled in one transaction; the
     /// job ids of those runs are returned so their Hangfire jobs can be deleted (a running one stops within

@@ -57,3 +57,13 @@ public sealed record RunRecord
 
 /// <summary><c>GET /runs/{id}</c>: the run, its canonical recipe, and its per-epoch metrics.</summary>
 public sealed record RunDetail(RunRecord Run, JsonNode? Recipe, IReadOnlyList<EpochMetrics> Epochs);
+
+/// <summary>One epoch of one run, for the batch's curves.</summary>
+public sealed record EpochPoint
+{
+    public string Arm { get; init; } = "";
+    public long RunId { get; init; }
+    public int Epoch { get; init; }
+    public double TestAccuracy { get; init; }
+    public double TrainLoss { get; init; }
+}

@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Runner.Core.Batches;
+using Runner.Core.Statistics;
+
+namespace Runner.Api.Pages;
+
+/// <summary>Everything the batch page shows, read from the store.</summary>
+public sealed record BatchPageModel(BatchDetail Detail, IReadOnlyList<RunRecord> Runs, BatchAnalysis Analysis, Metric Metric, IReadOnlyList<EpochPoint> Epochs);
+
+/// <summary>
+/// <c>/ui/batches/{id}</c>: where a batch stands (header, live progress) and what it found (dots, means and
+/// intervals per arm, tests against the baseline, curves over epochs), with links to runs and jobs.
+/// </summary>
+public static class BatchPage
+{
+    public static string Render(BatchPageModel model)
+    {
+        var batch = model.Detail.Batch;
+        var format = MetricFormat.For(model.Metric);
+        var html = new StringBuilder();
+        html.Append(Header(model.Detail));
+        html.Append(Progress(model.Detail));
+        html.Append(Results(model, format));
+        html.Append(Curves(model));
+        html.Append(RunTable(model, format));
+        return PageLayout.Page(batch.Name, html.ToString(), batch.Status is "queued" or "running" ? LiveScript(batch) : null);
+    }
+
+    private static string Header(BatchDetail detail)
+    {
+        var b = detail.Batch;
+        var baseSpec = detail.Spec?["base"]?.ToJsonString() ?? "{}";
+        var arms = string.Concat(detail.Arms.Select(a => $"""
+            <tr><td>{E(a.Name)}{(a.IsBaseline ? " <span class=\"muted\">(baseline)</span>" : "")}</td><td><code>{E(Compact(a.Variant))}</code></td><td><code title="{E(a.RecipeHash)}">{E(a.RecipeHash[..12])}</code></td></tr>
+            """));
+        return $"""
+            <h1>{E(b.Name)} <span class="status s-{E(b.Status)}" id="status">{E(b.Status)}</span></h1>
+            <p>Batch {b.Id} · queue <b>{E(b.Queue)}</b>, priority {E(b.Priority)} · {b.Seeds.Length} seeds ({E(string.Join(", ", b.Seeds.Take(12)))}{(b.Seeds.Length > 12 ? ", …" : "")}) · data {E(b.Data ?? "the workers' CIFAR-10")}
+            · created {Time(b.CreatedAt)}{(b.StartedAt is { } s ? $", started {Time(s)}" : "")}{(b.FinishedAt is { } f ? $", finished {Time(f)}" : "")}</p>
+            <p>Base recipe: <code>{E(baseSpec)}</code></p>
+            <table><tr><th>arm</th><th>variant</th><th>recipe hash</th></tr>{arms}</table>
+            """;
+    }
+
+    private static string Progress(BatchDetail detail)
+    {
+        var runs = detail.Batch.Runs;
+        var total = Math.Max(1, runs.Total);
+        var segments = new[] { ("succeeded", runs.Succeeded), ("failed", runs.Failed), ("cancelled", runs.Cancelled), ("running", runs.Running), ("queued", runs.Queued) };
+        var bar = string.Concat(segments.Select(s => $"""<div class="b-{s.Item1}" data-status="{s.Item1}" style="width:{Pct(100.0 * s.Item2 / total)}%" title="{s.Item2} {s.Item1}"></div>"""));
+        return $"""
+            <h2>Progress</h2>
+            <div class="bar" id="bar">{bar}</div>
+            <p id="progress-text">{E(ProgressText(detail))}</p>
+            """;
+    }
+
+    public static string ProgressText(BatchDetail detail)
+    {
+        var r = detail.Batch.Runs;
+        var left = detail.Progress.SecondsLeft is { } s && detail.Batch.Status is "queued" or "running" ? $"; about {Duration(s)} left" : "";
+        var mean = detail.Progress.MeanRunSeconds is { } m ? $"; mean run {Duration(m)}" : "";
+        return $"{r.Finished} of {r.Total} runs finished: {r.Succeeded} done, {r.Running} running, {r.Queued} queued, {r.Failed} failed, {r.Cancelled} cancelled{mean}{left}.";
+    }
+
+    private static string Results(BatchPageModel model, MetricFormat format)
+    {
+        var analysis = model.Analysis.Analysis;
+        var choices = string.Concat(Metric.All.Select(m => m.Name == model.Metric.Name
+            ? $"""<a class="current" href="?metric={m.Name}">{m.Name}</a>"""
+            : $"""<a href="?metric={m.Name}">{m.Name}</a>"""));
+        var comparisons = analysis.Comparisons.ToDictionary(c => c.Arm);
+        var baseline = analysis.Arms.FirstOrDefault(a => a.Name == analysis.Baseline);
+        var runsByArm = model.Runs.Where(r => r.Status == "succeeded").GroupBy(r => r.Arm).ToDictionary(g => g.Key, g => g.ToList());
+        var dots = analysis.Arms.Select(a => new ArmDots(a.Name,
+            (runsByArm.GetValueOrDefault(a.Name) ?? []).Where(r => r.Value(model.Metric) is { } v && double.IsFinite(v)).Select(r => (r.Seed, r.Value(model.Metric)!.Value)).ToList(),
+            a.Summary.Mean, a.Summary.CiLow, a.Summary.CiHigh)).ToList();
+
+        var rows = new StringBuilder();
+        foreach (var arm in analysis.Arms)
+        {
+            var c = comparisons.GetValueOrDefault(arm.Name);
+            var sum = arm.Summary;
+            rows.Append($"""
+                <tr data-arm="{E(arm.Name)}"><td>{E(arm.Name)}{(arm.Name == analysis.Baseline ? " <span class=\"muted\">(baseline)</span>" : "")}</td>
+                {Num("n", sum.N, sum.N.ToString(CultureInfo.InvariantCulture))}
+                {Num("mean", sum.Mean, V(sum.Mean, format.Value))}
+                {Num("sd", sum.StandardDeviation, V(sum.StandardDeviation, format.Spread))}
+                <td class="num" data-field="ci" data-low="{R(sum.CiLow)}" data-high="{R(sum.CiHigh)}">{(sum.CiLow is { } lo && sum.CiHigh is { } hi ? $"{E(format.Value(lo))} … {E(format.Value(hi))}" : "—")}</td>
+                {Num("difference", c?.Test.Difference, V(c?.Test.Difference, format.Difference))}
+                <td class="num" data-field="difference-ci" data-low="{R(c?.Test.CiLow)}" data-high="{R(c?.Test.CiHigh)}">{(c?.Test.CiLow is { } dlo && c.Test.CiHigh is { } dhi ? $"{E(format.Difference(dlo))} … {E(format.Difference(dhi))}" : "—")}</td>
+                {Num("p", c?.Test.PTwoSided, MetricFormat.P(c?.Test.PTwoSided))}
+                {Num("p-adjusted", c?.PAdjusted, MetricFormat.P(c?.PAdjusted))}
+                {Num("hedges-g", c?.Test.HedgesG, V(c?.Test.HedgesG, g => MetricFormat.F(g, "0.00")))}
+                <td data-field="verdict" class="{VerdictClass(c?.Verdict)}">{E(c?.Verdict ?? (arm.Name == analysis.Baseline ? "baseline" : "—"))}</td>
+                {Num("runs-to-detect", c?.RunsPerArmToDetectObserved, V(c?.RunsPerArmToDetectObserved, n => MetricFormat.F(Math.Ceiling(n), "0")))}</tr>
+                """);
+        }
+        var notes = analysis.Notes.Count == 0 ? "" : $"<ul class=\"muted\">{string.Concat(analysis.Notes.Select(n => $"<li>{E(n)}</li>"))}</ul>";
+        return $"""
+            <h2>Results</h2>
+            <p class="metrics">Metric: {choices}</p>
+            <p id="based-on">{E(model.Analysis.BasedOn)} {E(analysis.Test)} test, {E(analysis.Correction)} correction, {Pct(analysis.Level * 100)}% intervals, goal {E(analysis.Goal)}.</p>
+            <figure id="dots">{Plots.Dots(dots, baseline?.Summary.Mean, format, analysis.Level)}
+            <figcaption class="muted">Each dot is a run; the black tick is the arm's mean and the bar its {Pct(analysis.Level * 100)}% confidence interval; the dashed line is the baseline's mean.</figcaption></figure>
+            <table id="analysis"><tr><th>arm</th><th class="num">n</th><th class="num">mean</th><th class="num">sd</th><th class="num">{Pct(analysis.Level * 100)}% CI</th>
+            <th class="num">difference vs {E(analysis.Baseline)}</th><th class="num">CI of difference</th><th class="num">p</th><th class="num">p ({E(analysis.Correction)})</th>
+            <th class="num">Hedges g</th><th>verdict</th><th class="num">runs/arm to detect</th></tr>{rows}</table>
+            <p id="planning">{E(analysis.Planning.Summary)}</p>
+            {notes}
+            """;
+    }
+
+    private static string Curves(BatchPageModel model)
+    {
+        var arms = model.Detail.Arms.Select(a => a.Name).ToList();
+        ArmCurve Curve(string arm, Func<EpochPoint, double> value) => new(arm, model.Epochs.Where(e => e.Arm == arm).GroupBy(e => e.Epoch).OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var values = g.Select(value).ToList();
+                var mean = values.Average();
+                var sd = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
+                return (g.Key, mean, mean - sd, mean + sd, values.Count);
+            }).ToList());
+        var legend = string.Concat(arms.Select((a, i) => $"""<span><i style="background:{Plots.Palette[i % Plots.Palette.Length]}"></i>{E(a)}</span>"""));
+        var accuracy = Plots.Curves(arms.Select(a => Curve(a, e => e.TestAccuracy)).ToList(), "test accuracy (%)", v => MetricFormat.F(v * 100, "0.#"), "test accuracy per epoch, mean and ± sd band per arm");
+        var loss = Plots.Curves(arms.Select(a => Curve(a, e => e.TrainLoss)).ToList(), "training loss (per example)", v => MetricFormat.F(v, "0.00"), "training loss per epoch, mean and ± sd band per arm");
+        return $"""
+            <h2>Per epoch</h2>
+            <p class="legend">{legend} <span class="muted">lines: mean over the arm's runs; bands: ± one standard deviation</span></p>
+            <div class="plots"><figure id="accuracy-curves">{accuracy}</figure><figure id="loss-curves">{loss}</figure></div>
+            """;
+    }
+
+    private static string RunTable(BatchPageModel model, MetricFormat format)
+    {
+        var rows = string.Concat(model.Runs.Select(r => $"""
+            <tr><td><a href="/runs/{r.Id}">{r.Id}</a></td><td>{E(r.Arm)}</td><td class="num">{r.Seed}</td><td><span class="status s-{E(r.Status)}">{E(r.Status)}</span></td>
+            <td class="num">{r.Attempt}</td><td class="num">{E(V(r.Value(model.Metric), format.Value))}</td><td class="num">{E(V(r.TrainingSeconds, s => MetricFormat.F(s, "0.0")))}</td>
+            <td>{E(r.WorkerName ?? "")}</td><td>{E(r.DeviceName ?? "")}</td><td>{(r.JobId is { } job ? $"<a href=\"/hangfire/jobs/details/{E(job)}\">job {E(job)}</a>" : "")}</td>
+            <td class="muted">{E(r.Error ?? "")}</td></tr>
+            """));
+        return $"""
+            <h2>Runs</h2>
+            <p><a href="/batches/{model.Detail.Batch.Id}/runs?format=csv">Download the run table (CSV)</a> · <a href="/batches/{model.Detail.Batch.Id}/analysis">analysis (JSON)</a></p>
+            <table id="runs"><tr><th>run</th><th>arm</th><th class="num">seed</th><th>status</th><th class="num">attempt</th><th class="num">{E(model.Metric.Name)}</th>
+            <th class="num">training s</th><th>worker</th><th>device</th><th>Hangfire</th><th>error</th></tr>{rows}</table>
+            """;
+    }
+
+    /// <summary>While the batch runs: the bar and text follow GET /batches/{id}; the page reloads when a run finishes, redrawing the plots.</summary>
+    private static string LiveScript(BatchRecord batch) => $$"""
+        const finished = {{batch.Runs.Finished}};
+        async function refresh() {
+          try {
+            const response = await fetch('/batches/{{batch.Id}}', { headers: { 'Accept': 'application/json' } });
+            if (!response.ok) return;
+            const detail = await response.json();
+            const runs = detail.batch.runs;
+            if (runs.finished !== finished || !['queued', 'running'].includes(detail.batch.status)) { location.reload(); return; }
+            for (const segment of document.querySelectorAll('#bar div'))
+              segment.style.width = (100 * runs[segment.dataset.status] / Math.max(1, runs.total)) + '%';
+            const left = detail.progress.secondsLeft == null ? '' : '; about ' + Math.round(detail.progress.secondsLeft) + ' s left';
+            document.getElementById('progress-text').textContent = runs.finished + ' of ' + runs.total + ' runs finished: ' + runs.succeeded + ' done, '
+              + runs.running + ' running, ' + runs.queued + ' queued, ' + runs.failed + ' failed, ' + runs.cancelled + ' cancelled' + left + '.';
+          } catch (e) { }
+        }
+        setInterval(refresh, 3000);
+        """;
+
+    private static string Num(string field, double? value, string text) =>
+        $"""<td class="num" data-field="{field}" data-value="{R(value)}">{E(text)}</td>""";
+
+    private static string R(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+
+    private static string V(double? value, Func<double, string> format) => value is { } v && double.IsFinite(v) ? format(v) : "—";
+
+    private static string VerdictClass(string? verdict) => verdict switch
+    {
+        Verdict.Better => "better",
+        Verdict.Worse => "worse",
+        _ => "muted",
+    };
+
+    private static string Compact(JsonNode? variant)
+    {
+        if (variant is not JsonObject v)
+            return "";
+        var parts = new List<string> { $"preset {v["preset"]}" };
+        if (v["on"] is JsonArray { Count: > 0 } on)
+            parts.Add($"on: {string.Join(", ", on)}");
+        if (v["off"] is JsonArray { Count: > 0 } off)
+            parts.Add($"off: {string.Join(", ", off)}");
+        if (v["overrides"] is JsonObject { Count: > 0 } overrides)
+            parts.Add(overrides.ToJsonString());
+        return string.Join(" · ", parts);
+    }
+
+    private static string Pct(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static string Time(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    private static string Duration(double seconds) => TimeSpan.FromSeconds(Math.Round(seconds)) switch
+    {
+        var t when t.TotalHours >= 1 => $"{(int)t.TotalHours} h {t.Minutes} min",
+        var t when t.TotalMinutes >= 1 => $"{t.Minutes} min {t.Seconds} s",
+        var t => $"{t.Seconds} s",
+    };
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}

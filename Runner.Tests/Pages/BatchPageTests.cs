@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Runner.Api.Pages;
+using Runner.Core.Batches;
+using Runner.Core.Statistics;
+
+namespace Runner.Tests.Pages;
+
+/// <summary>The batch page for a batch with known results: the numbers, verdicts and plots it must show.</summary>
+public sealed class BatchPageTests
+{
+    private static readonly double[] Base = [0.9401, 0.9412, 0.9395, 0.9408, 0.9404];
+    private static readonly double[] Better = [0.9431, 0.9440, 0.9428, 0.9445, 0.9436];
+    private static readonly double[] Same = [0.9399, 0.9410, 0.9402, 0.9407, 0.9398];
+
+    private static BatchPageModel Model(string status = "completed")
+    {
+        var arms = new[] { ("base", Base), ("with-trick", Better), ("no-trick", Same) };
+        var runs = arms.SelectMany((a, i) => a.Item2.Select((v, seed) => new RunRecord
+        {
+            Id = i * 10 + seed + 1, BatchId = 7, Arm = a.Item1, IsBaseline = i == 0, Seed = seed, Status = "succeeded", Attempt = 1,
+            JobId = $"{100 + i * 10 + seed}", TestAccuracy = v, TrainingSeconds = 12.5, RecipeHash = new string('a', 64),
+        })).ToList();
+        var counts = new RunCounts { Total = 15, Succeeded = status == "completed" ? 15 : 12, Running = status == "completed" ? 0 : 1, Queued = status == "completed" ? 0 : 2 };
+        var batch = new BatchRecord
+        {
+            Id = 7, Name = "trick study", Status = status, Seeds = [0, 1, 2, 3, 4], Baseline = "base", Metric = "test-accuracy", Level = 0.95,
+            Correction = "holm", Test = "welch", Queue = "gpu", Priority = "normal", CreatedAt = new DateTime(2026, 11, 25, 9, 0, 0, DateTimeKind.Utc), Runs = counts,
+        };
+        var armRecords = arms.Select((a, i) => new ArmRecord
+        {
+            Name = a.Item1, IsBaseline = i == 0, RecipeHash = new string((char)('a' + i), 64), VariantJson = """{"preset": "tta", "off": ["ema"]}""",
+        }).ToList();
+        var detail = new BatchDetail(batch, armRecords, null, BatchProgressEstimate.For(counts, [20, 22], status == "completed" ? [] : [5]));
+        var metric = Metric.Find("test-accuracy")!;
+        var samples = arms.Select(a => new ArmSamples(a.Item1, a.Item2.Select(v => (double?)v).ToList(), Enumerable.Range(0, 5).Select(s => (long)s).ToList())).ToList();
+        var analysis = BatchAnalysis.For(batch, samples, BatchAnalysis.Defaults(batch, metric), metric);
+        var epochs = runs.SelectMany(r => new[] { 1, 2 }.Select(e => new EpochPoint
+        {
+            Arm = r.Arm, RunId = r.Id, Epoch = e, TestAccuracy = r.TestAccuracy!.Value - (2 - e) * 0.1, TrainLoss = 1.0 / e,
+        })).ToList();
+        return new BatchPageModel(detail, runs, analysis, metric, epochs);
+    }
+
+    private static string Cell(string html, string arm, string field)
+    {
+        var row = Regex.Match(html, $"<tr data-arm=\"{Regex.Escape(arm)}\">(.*?)</tr>", RegexOptions.Singleline);
+        Assert.True(row.Success, $"no row for {arm}");
+        var cell = Regex.Match(row.Groups[1].Value, $"<td[^>]*data-field=\"{field}\"[^>]*>(.*?)</td>", RegexOptions.Singleline);
+        Assert.True(cell.Success, $"no {field} cell for {arm}");
+        return cell.Groups[1].Value;
+    }
+
+    private static double DataValue(string html, string arm, string field)
+    {
+        var row = Regex.Match(html, $"<tr data-arm=\"{Regex.Escape(arm)}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+        return double.Parse(Regex.Match(row, $"data-field=\"{field}\" data-value=\"([^\"]*)\"").Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void The_analysis_table_shows_the_analysis_values_and_verdicts()
+    {
+        var model = Model();
+        var html = BatchPage.Render(model);
+        var analysis = model.Analysis.Analysis;
+        var better = analysis.Comparisons.Single(c => c.Arm == "with-trick");
+        var same = analysis.Comparisons.Single(c => c.Arm == "no-trick");
+
+        Assert.Equal("better", better.Verdict);
+        Assert.Equal("no significant difference", same.Verdict);
+        Assert.Equal("better", Cell(html, "with-trick", "verdict"));
+        Assert.Equal("no significant difference", Cell(html, "no-trick", "verdict"));
+        Assert.Contains("class=\"better\"", Regex.Match(html, "<tr data-arm=\"with-trick\">.*?</tr>", RegexOptions.Singleline).Value);
+
+        Assert.Equal(Better.Average(), DataValue(html, "with-trick", "mean"), 12);
+        Assert.Equal($"{Better.Average() * 100:0.00} %", Cell(html, "with-trick", "mean"));
+        Assert.Equal(better.Test.Difference!.Value, DataValue(html, "with-trick", "difference"), 12);
+        Assert.Equal($"+{better.Test.Difference!.Value * 100:0.00} pts", Cell(html, "with-trick", "difference"));
+        Assert.Equal(better.Test.PTwoSided!.Value, DataValue(html, "with-trick", "p"), 12);
+        Assert.Equal(better.PAdjusted!.Value, DataValue(html, "with-trick", "p-adjusted"), 12);
+        Assert.Equal(same.PAdjusted!.Value.ToString("0.0000", CultureInfo.InvariantCulture), Cell(html, "no-trick", "p-adjusted"));
+        Assert.Equal(better.Test.HedgesG!.Value.ToString("0.00", CultureInfo.InvariantCulture), Cell(html, "with-trick", "hedges-g"));
+        Assert.Equal("baseline", Cell(html, "base", "verdict"));
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(analysis.Planning.Summary), html);
+        Assert.Contains("15 of 15 runs finished", html);
+    }
+
+    [Fact]
+    public void The_plots_draw_every_run_and_a_curve_per_arm_with_labelled_axes()
+    {
+        var html = BatchPage.Render(Model());
+
+        var dots = Regex.Match(html, "<figure id=\"dots\">(.*?)</figure>", RegexOptions.Singleline).Groups[1].Value;
+        Assert.Equal(15, Regex.Matches(dots, "<circle ").Count);
+        Assert.Equal(3, Regex.Matches(dots, "class=\"mean\"").Count);
+        Assert.Equal(3, Regex.Matches(dots, "class=\"ci\"").Count);
+        Assert.Single(Regex.Matches(dots, "class=\"baseline\""));
+        Assert.Contains("test accuracy (%)", dots);
+        Assert.Contains("with-trick, seed 3: 94.45 %", dots);
+
+        foreach (var (figure, label) in new[] { ("accuracy-curves", "test accuracy (%)"), ("loss-curves", "training loss (per example)") })
+        {
+            var svg = Regex.Match(html, $"<figure id=\"{figure}\">(.*?)</figure>", RegexOptions.Singleline).Groups[1].Value;
+            Assert.Equal(3, Regex.Matches(svg, "class=\"curve\"").Count);
+            Assert.Equal(3, Regex.Matches(svg, "class=\"band\"").Count);
+            Assert.Contains(label, svg);
+            Assert.Contains(">epoch<", svg);
+        }
+        Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));
+        Assert.DoesNotContain("https://", html);
+    }
+
+    [Fact]
+    public void Runs_link_to_their_detail_their_job_and_the_csv()
+    {
+        var html = BatchPage.Render(Model());
+
+        Assert.Contains("<a href=\"/runs/1\">1</a>", html);
+        Assert.Contains("<a href=\"/hangfire/jobs/details/100\">job 100</a>", html);
+        Assert.Contains("href=\"/batches/7/runs?format=csv\"", html);
+    }
+
+    [Fact]
+    public void A_running_batch_shows_its_progress_and_refreshes_itself()
+    {
+        var running = BatchPage.Render(Model("running"));
+        var completed = BatchPage.Render(Model());
+
+        Assert.Contains("12 of 15 runs finished: 12 done, 1 running, 2 queued", running);
+        Assert.Contains("left.", running);
+        Assert.Contains("<script>", running);
+        Assert.Contains("fetch('/batches/7'", running);
+        Assert.DoesNotContain("<script>", completed);
+        Assert.Matches("data-status=\"succeeded\" style=\"width:80%\"", running);
+    }
+
+    [Fact]
+    public void The_metric_can_be_chosen_and_the_table_follows_it()
+    {
+        var model = Model();
+        var seconds = Metric.Find("training-seconds")!;
+        var samples = model.Runs.GroupBy(r => r.Arm).Select(g => new ArmSamples(g.Key, g.Select(r => r.TrainingSeconds).ToList())).ToList();
+        var analysis = BatchAnalysis.For(model.Detail.Batch, samples, BatchAnalysis.Defaults(model.Detail.Batch, seconds), seconds);
+
+        var html = BatchPage.Render(model with { Metric = seconds, Analysis = analysis });
+
+        Assert.Contains("<a class=\"current\" href=\"?metric=training-seconds\">", html);
+        Assert.Equal("12.5 s", Cell(html, "base", "mean"));
+        Assert.Contains("training seconds (s)", html);
+    }
+}

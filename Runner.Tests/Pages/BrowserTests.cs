@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Runner.Core.Database;
+using Runner.Tests.Infrastructure;
+
+namespace Runner.Tests.Pages;
+
+/// <summary>
+/// A real browser on the real stack: the API and a worker as processes, a finished batch, headless
+/// Chromium (Debian's package, installed by scripts/test.sh) loading its page. The screenshot is kept
+/// under .data/test-artifacts (or RUNNER_TEST_ARTIFACTS).
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class BrowserTests : IAsyncLifetime
+{
+    private TestDatabase _db = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        await SchemaMigrator.MigrateAsync(_db.ConnectionString, "hangfire", NullLogger.Instance);
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<string> Chromium(params string[] args)
+    {
+        var info = new ProcessStartInfo("chromium") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,2200" }.Concat(args))
+            info.ArgumentList.Add(arg);
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("Chromium is not installed; scripts/test.sh installs it (scripts/setup.sh --with-browser).", e);
+        }
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, process.ExitCode);
+            return await output;
+        }
+    }
+
+    [Fact]
+    public async Task The_page_of_a_finished_batch_draws_its_plots_and_shows_the_analysis_numbers()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        await using var api = ChildProcess.Start(RepoPaths.ApiDirectory, "Runner.Api.dll", ["--urls", url],
+            new Dictionary<string, string> { ["ConnectionStrings__Runner"] = _db.ConnectionString });
+        await using var worker = ChildProcess.StartWorker(_db.ConnectionString);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        await api.WaitForOutputAsync("Now listening", TimeSpan.FromSeconds(60));
+
+        using var submitted = await http.PostAsync("/batches", new StringContent("""
+            {"name": "browser", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 2, "batchSize": 64}},
+             "leaveOneOut": ["ema"], "seeds": 3, "queue": "cpu", "data": "synthetic:512"}
+            """, Encoding.UTF8, "application/json"));
+        var id = JsonNode.Parse(await submitted.Content.ReadAsStringAsync())!["batch"]!["id"]!.GetValue<long>();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while ((await http.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["batch"]!["status"]!.GetValue<string>() != "completed")
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the batch did not complete:\n{worker.AllOutput}");
+            await Task.Delay(200);
+        }
+        var analysis = (await http.GetFromJsonAsync<JsonNode>($"/batches/{id}/analysis"))!["analysis"]!;
+
+        var dom = await Chromium("--dump-dom", $"{url}/ui/batches/{id}");
+        var artifacts = Environment.GetEnvironmentVariable("RUNNER_TEST_ARTIFACTS") ?? Path.Combine(RepoPaths.Root, ".data", "test-artifacts");
+        Directory.CreateDirectory(artifacts);
+        var screenshot = Path.Combine(artifacts, "batch-page.png");
+        File.Delete(screenshot);
+        await Chromium($"--screenshot={screenshot}", $"{url}/ui/batches/{id}");
+
+        var dots = Figure(dom, "dots");
+        Assert.Equal(6, Regex.Matches(dots, "<circle ").Count);
+        Assert.Equal(2, Regex.Matches(dots, "class=\"mean\"").Count);
+        Assert.Equal(2, Regex.Matches(Figure(dom, "accuracy-curves"), "class=\"curve\"").Count);
+        Assert.Equal(2, Regex.Matches(Figure(dom, "loss-curves"), "class=\"curve\"").Count);
+
+        foreach (var arm in analysis["arms"]!.AsArray())
+        {
+            var name = arm!["name"]!.GetValue<string>();
+            Assert.Equal(arm["summary"]!["mean"]!.GetValue<double>(), Value(dom, name, "mean"));
+            Assert.Equal(arm["summary"]!["standardDeviation"]!.GetValue<double>(), Value(dom, name, "sd"));
+            Assert.Equal(arm["summary"]!["n"]!.GetValue<int>(), (int)Value(dom, name, "n"));
+        }
+        var comparison = analysis["comparisons"]!.AsArray().Single()!;
+        Assert.Equal(comparison["test"]!["difference"]!.GetValue<double>(), Value(dom, "no-ema", "difference"));
+        Assert.Equal(comparison["test"]!["pTwoSided"]!.GetValue<double>(), Value(dom, "no-ema", "p"));
+        Assert.Equal(comparison["pAdjusted"]!.GetValue<double>(), Value(dom, "no-ema", "p-adjusted"));
+        Assert.Contains($">{comparison["verdict"]!.GetValue<string>()}</td>", Row(dom, "no-ema"));
+
+        Assert.True(new FileInfo(screenshot).Length > 20_000, "the screenshot is missing or blank");
+    }
+
+    private static string Figure(string dom, string id)
+    {
+        var figure = Regex.Match(dom, $"<figure id=\"{id}\">(.*?)</figure>", RegexOptions.Singleline);
+        Assert.True(figure.Success, $"figure {id} is not on the page");
+        Assert.Contains("<svg", figure.Groups[1].Value);
+        return figure.Groups[1].Value;
+    }
+
+    private static string Row(string dom, string arm) =>
+        Regex.Match(dom, $"<tr data-arm=\"{Regex.Escape(arm)}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+
+    private static double Value(string dom, string arm, string field) =>
+        double.Parse(Regex.Match(Row(dom, arm), $"data-field=\"{field}\" data-value=\"([^\"]*)\"").Groups[1].Value, CultureInfo.InvariantCulture);
+}
