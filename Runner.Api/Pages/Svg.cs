@@ -26,7 +26,7 @@ public sealed record LinearScale(double Min, double Max, double From, double To)
         var step = new[] { 1, 2, 2.5, 5, 10 }.Select(m => m * magnitude).First(s => s >= raw);
         var ticks = new List<double>();
         for (var t = Math.Ceiling(Min / step) * step; t <= Max + step * 1e-9; t += step)
-            ticks.Add(Math.Round(t / step) * step);
+            ticks.Add(Math.Round(t / step) * step + 0.0); // + 0.0 turns -0 into 0, which would print as "-0"
         return ticks;
     }
 }
