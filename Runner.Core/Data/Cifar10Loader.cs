@@ -24,6 +24,9 @@ public static class Cifar10Loader
     /// <summary>Environment variable naming the cache folder (Docker volumes, shared disks).</summary>
     public const string CacheVariable = "RUNNER_DATA_CACHE";
 
+    /// <summary>Environment variable naming a mirror of the archive (checked against the official MD5 all the same).</summary>
+    public const string MirrorVariable = "RUNNER_CIFAR10_URL";
+
     public static string DefaultCacheFolder =>
         Environment.GetEnvironmentVariable(CacheVariable)
         ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "runner", "cifar10");
@@ -38,7 +41,7 @@ public static class Cifar10Loader
         var cache = DefaultCacheFolder;
         if (Resolve(cache) is { } cached)
             return Load(cached);
-        return Load(await DownloadAsync(cache, ct));
+        return Load(await DownloadAsync(cache, ct: ct));
     }
 
     public static string? Resolve(string path)
@@ -114,16 +117,21 @@ public static class Cifar10Loader
     private static (byte[] Images, byte[] Labels) Join(IReadOnlyList<(byte[] Images, byte[] Labels)> parts) =>
         (parts.SelectMany(p => p.Images).ToArray(), parts.SelectMany(p => p.Labels).ToArray());
 
-    private static async Task<string> DownloadAsync(string cache, CancellationToken ct)
+    /// <summary>
+    /// Downloads the archive into <paramref name="cache"/> from <paramref name="url"/> (default: the
+    /// <c>RUNNER_CIFAR10_URL</c> mirror, else the official URL) and keeps it only if its MD5 is the official one.
+    /// </summary>
+    public static async Task<string> DownloadAsync(string cache, string? url = null, CancellationToken ct = default)
     {
+        url ??= Environment.GetEnvironmentVariable(MirrorVariable) ?? OfficialUrl;
         var target = Path.Combine(cache, ArchiveName);
-        var offline = $"CIFAR-10 was not found in {cache} and could not be downloaded; download {OfficialUrl} (MD5 {OfficialMd5}) and put it at {target}, or pass the path of a copy (--data).";
+        var offline = $"CIFAR-10 was not found in {cache} and could not be downloaded from {url}; download {OfficialUrl} (MD5 {OfficialMd5}) and put it at {target}, or pass the path of a copy (--data).";
         Directory.CreateDirectory(cache);
         var partial = target + ".part";
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
-            await using (var response = await http.GetStreamAsync(OfficialUrl, ct))
+            await using (var response = await http.GetStreamAsync(url, ct))
             await using (var file = File.Create(partial))
                 await response.CopyToAsync(file, ct);
         }
