@@ -149,16 +149,17 @@ public static class BatchesApi
         var chosen = Metric.Find(metric ?? batch.Metric);
         if (chosen is null)
             errors["metric"] = [$"'{metric}' is not a metric; use one of: {string.Join(", ", Metric.All.Select(m => m.Name))}."];
-        var confidence = batch.Level;
+        var defaults = BatchAnalysis.Defaults(batch, chosen ?? Metric.Find(batch.Metric)!);
+        var confidence = defaults.Level;
         if (level is not null && (!double.TryParse(level, NumberStyles.Float, CultureInfo.InvariantCulture, out confidence) || confidence is <= 0 or >= 1))
             errors["level"] = [$"'{level}' is not a confidence level; use a value between 0 and 1, such as 0.95."];
-        var settings = new AnalysisSettings
+        var settings = defaults with
         {
             Level = confidence,
-            Correction = AnalysisNames.Choose(correction ?? batch.Correction, "correction", errors, Correction.Holm, AnalysisNames.Corrections),
-            Test = AnalysisNames.Choose(test ?? batch.Test, "test", errors, UnpairedTest.Welch, AnalysisNames.Tests),
+            Correction = AnalysisNames.Choose(correction, "correction", errors, defaults.Correction, AnalysisNames.Corrections),
+            Test = AnalysisNames.Choose(test, "test", errors, defaults.Test, AnalysisNames.Tests),
             AllPairs = AnalysisNames.Choose(compare, "compare", errors, false, AnalysisNames.Comparisons),
-            Goal = AnalysisNames.Choose(goal, "goal", errors, chosen?.Goal ?? Goal.Maximize, AnalysisNames.Goals),
+            Goal = AnalysisNames.Choose(goal, "goal", errors, defaults.Goal, AnalysisNames.Goals),
         };
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);

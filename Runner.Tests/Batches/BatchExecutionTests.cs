@@ -159,6 +159,21 @@ public sealed class BatchExecutionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_high_priority_batch_runs_before_an_earlier_low_priority_one()
+    {
+        var low = await Submit(Spec("low", epochs: 1, seeds: 2).Replace("\"queue\": \"cpu\"", "\"queue\": \"cpu\", \"priority\": \"low\""));
+        var high = await Submit(Spec("high", epochs: 1, seeds: 2).Replace("\"queue\": \"cpu\"", "\"queue\": \"cpu\", \"priority\": \"high\""));
+        await using var worker = ChildProcess.StartWorker(_db.ConnectionString);
+
+        await WaitForBatch(low, b => b["status"]!.GetValue<string>() == "completed", TimeSpan.FromMinutes(2), worker);
+
+        Assert.Equal("completed", (await Batch(high))["status"]!.GetValue<string>());
+        Assert.True(await _db.ScalarAsync<bool>($"""
+            select (select max(started_at) from runs where batch_id = {high}) < (select min(started_at) from runs where batch_id = {low})
+            """), worker.AllOutput);
+    }
+
+    [Fact]
     public async Task A_deterministic_failure_fails_the_run_at_once_with_its_message()
     {
         await using var worker = ChildProcess.StartWorker(_db.ConnectionString);
