@@ -138,7 +138,7 @@ public static class BatchPage
     private static string RunTable(BatchPageModel model, MetricFormat format)
     {
         var rows = string.Concat(model.Runs.Select(r => $"""
-            <tr><td><a href="/runs/{r.Id}">{r.Id}</a></td><td>{E(r.Arm)}</td><td class="num">{r.Seed}</td><td><span class="status s-{E(r.Status)}">{E(r.Status)}</span></td>
+            <tr><td><a href="/ui/runs/{r.Id}">{r.Id}</a></td><td>{E(r.Arm)}</td><td class="num">{r.Seed}</td><td><span class="status s-{E(r.Status)}">{E(r.Status)}</span></td>
             <td class="num">{r.Attempt}</td><td class="num">{E(V(r.Value(model.Metric), format.Value))}</td><td class="num">{E(V(r.TrainingSeconds, s => MetricFormat.F(s, "0.0")))}</td>
             <td>{E(r.WorkerName ?? "")}</td><td>{E(r.DeviceName ?? "")}</td><td>{(r.JobId is { } job ? $"<a href=\"/hangfire/jobs/details/{E(job)}\">job {E(job)}</a>" : "")}</td>
             <td class="muted">{E(r.Error ?? "")}</td></tr>

@@ -13,6 +13,7 @@ public static class PagesApi
         group.MapGet("/", () => TypedResults.Redirect("/ui/batches"));
         group.MapGet("/batches", List);
         group.MapGet("/batches/{id:long}", Batch);
+        group.MapGet("/runs/{id:long}", Run);
         return app;
     }
 
@@ -23,6 +24,11 @@ public static class PagesApi
         var (items, total) = await store.ListAsync(known, null, BatchListPage.PageSize, start, ct);
         return TypedResults.Content(BatchListPage.Render(items, total, known, start), "text/html; charset=utf-8");
     }
+
+    private static async Task<Results<ContentHttpResult, NotFound<string>>> Run(long id, BatchStore store, CancellationToken ct) =>
+        await store.RunAsync(id, ct) is { } run
+            ? TypedResults.Content(RunPage.Render(run), "text/html; charset=utf-8")
+            : TypedResults.NotFound($"There is no run {id}.");
 
     private static async Task<Results<ContentHttpResult, NotFound<string>>> Batch(long id, string? metric, BatchStore store, CancellationToken ct)
     {

@@ -115,9 +115,30 @@ public sealed class BatchPageTests
     {
         var html = BatchPage.Render(Model());
 
-        Assert.Contains("<a href=\"/runs/1\">1</a>", html);
+        Assert.Contains("<a href=\"/ui/runs/1\">1</a>", html);
         Assert.Contains("<a href=\"/hangfire/jobs/details/100\">job 100</a>", html);
         Assert.Contains("href=\"/batches/7/runs?format=csv\"", html);
+    }
+
+    [Fact]
+    public void A_run_page_shows_its_provenance_result_epochs_and_recipe()
+    {
+        var run = Model().Runs[6] with
+        {
+            WorkerName = "cuda:0@gpu-box:41", Device = "cuda:0", DeviceName = "NVIDIA H100", TorchsharpVersion = "0.107.0", LibtorchVersion = "2.10.0", Threads = 16,
+        };
+        var epochs = new[] { new Runner.Core.Training.EpochMetrics(1, 2, 1.5, 0.45, 0.52, 0.4, 3.1, 3.5), new Runner.Core.Training.EpochMetrics(2, 2, 1.1, 0.61, 0.66, 0.0, 2.9, 6.4) };
+
+        var html = RunPage.Render(new RunDetail(run, System.Text.Json.Nodes.JsonNode.Parse("""{"epochs": 2, "width": 0.5}"""), epochs));
+
+        Assert.Contains("<a href=\"/ui/batches/7\">batch 7</a>", html);
+        Assert.Contains("cuda:0 (NVIDIA H100)", html);
+        Assert.Contains("0.107.0 / 2.10.0", html);
+        Assert.Contains($"{run.TestAccuracy!.Value * 100:0.00} %", html);
+        Assert.Contains("66.00 %", html);
+        Assert.Contains("&quot;width&quot;: 0.5", html);
+        Assert.Contains($"href=\"/hangfire/jobs/details/{run.JobId}\"", html);
+        Assert.Single(Regex.Matches(html, "class=\"curve\""));
     }
 
     [Fact]
