@@ -5,9 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Runner.Core.Batches;
-using Runner.Core.Database;
 using Runner.Core.Queueing;
 using Runner.Tests.Infrastructure;
 
@@ -28,8 +26,7 @@ public sealed class BatchApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        await SchemaMigrator.MigrateAsync(_db.ConnectionString, "hangfire", NullLogger.Instance);
+        _db = await TestDatabase.CreateMigratedAsync();
         _api = new ApiFactory(_db.ConnectionString, new Dictionary<string, string> { ["Batches:MaxRuns"] = "40" });
         _client = _api.CreateClientWithKey();
     }

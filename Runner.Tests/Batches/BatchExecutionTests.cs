@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
-using Runner.Core.Database;
 using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Batches;
@@ -19,8 +17,7 @@ public sealed class BatchExecutionTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        await SchemaMigrator.MigrateAsync(_db.ConnectionString, "hangfire", NullLogger.Instance);
+        _db = await TestDatabase.CreateMigratedAsync();
         _api = new ApiFactory(_db.ConnectionString);
         _client = _api.CreateClientWithKey();
     }

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using Runner.Core.Database;
 using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Foundation;
@@ -14,8 +12,7 @@ public sealed class ApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        await SchemaMigrator.MigrateAsync(_db.ConnectionString, "hangfire", NullLogger.Instance);
+        _db = await TestDatabase.CreateMigratedAsync();
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();

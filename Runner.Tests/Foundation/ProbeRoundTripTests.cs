@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using Runner.Core.Database;
 using Runner.Core.Workers;
 using Runner.Tests.Infrastructure;
 
@@ -19,8 +17,7 @@ public sealed class ProbeRoundTripTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        await SchemaMigrator.MigrateAsync(_db.ConnectionString, "hangfire", NullLogger.Instance);
+        _db = await TestDatabase.CreateMigratedAsync();
         _api = new ApiFactory(_db.ConnectionString, new Dictionary<string, string> { ["Workers:LostAfterSeconds"] = "3" });
         _client = _api.CreateClientWithKey();
     }

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Runner.Core.Database;
 using Runner.Core.Devices;
 using Runner.Core.Workers;
 using Runner.Tests.Infrastructure;
@@ -16,8 +14,7 @@ public sealed class WorkerStoreTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        await SchemaMigrator.MigrateAsync(_db.ConnectionString, "hangfire", NullLogger.Instance);
+        _db = await TestDatabase.CreateMigratedAsync();
         _source = NpgsqlDataSource.Create(_db.ConnectionString);
         _store = new WorkerStore(_source);
     }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Runner.Core.Database;
 
 namespace Runner.Tests.Infrastructure;
 
@@ -38,6 +40,14 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var create = new NpgsqlCommand($"create database {name}", connection);
         await create.ExecuteNonQueryAsync();
         return new TestDatabase(admin, name);
+    }
+
+    /// <summary>A fresh database with Runner's schema and Hangfire's, as the API and workers find it.</summary>
+    public static async Task<TestDatabase> CreateMigratedAsync()
+    {
+        var db = await CreateAsync();
+        await SchemaMigrator.MigrateAsync(db.ConnectionString, "hangfire", NullLogger.Instance);
+        return db;
     }
 
     public async Task<T?> ScalarAsync<T>(string sql)

@@ -1,13 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Logging.Abstractions;
-using Runner.Core.Database;
 using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Pages;
@@ -24,18 +20,10 @@ public sealed class BrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _db = await TestDatabase.CreateAsync();
-        await SchemaMigrator.MigrateAsync(_db.ConnectionString, "hangfire", NullLogger.Instance);
+        _db = await TestDatabase.CreateMigratedAsync();
     }
 
     public async Task DisposeAsync() => await _db.DisposeAsync();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<string> Chromium(params string[] args)
     {
@@ -65,7 +53,7 @@ public sealed class BrowserTests : IAsyncLifetime
     [Fact]
     public async Task The_page_of_a_finished_batch_draws_its_plots_and_shows_the_analysis_numbers()
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
         await using var api = ChildProcess.Start(RepoPaths.ApiDirectory, "Runner.Api.dll", ["--urls", url],
             new Dictionary<string, string> { ["ConnectionStrings__Runner"] = _db.ConnectionString });
         await using var worker = ChildProcess.StartWorker(_db.ConnectionString);

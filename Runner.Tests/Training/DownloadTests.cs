@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Runner.Core.Data;
 using Runner.Tests.Infrastructure;
 
@@ -8,17 +7,10 @@ namespace Runner.Tests.Training;
 /// <summary>The download path against a local mirror: the official MD5 is checked, a bad or missing download leaves nothing behind and says what to do.</summary>
 public sealed class DownloadTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task A_download_whose_md5_is_not_the_official_one_is_refused_and_deleted()
     {
-        var url = $"http://127.0.0.1:{FreePort()}/";
+        var url = $"http://127.0.0.1:{FreePort.Next()}/";
         using var mirror = new HttpListener();
         mirror.Prefixes.Add(url);
         mirror.Start();
@@ -45,7 +37,7 @@ public sealed class DownloadTests
     {
         using var cache = new TempFolder();
 
-        var error = await Assert.ThrowsAsync<DatasetException>(() => Cifar10Loader.DownloadAsync(cache.Path, $"http://127.0.0.1:{FreePort()}/cifar-10-binary.tar.gz"));
+        var error = await Assert.ThrowsAsync<DatasetException>(() => Cifar10Loader.DownloadAsync(cache.Path, $"http://127.0.0.1:{FreePort.Next()}/cifar-10-binary.tar.gz"));
 
         Assert.Contains(Cifar10Loader.OfficialUrl, error.Message);
         Assert.Contains(Cifar10Loader.OfficialMd5, error.Message);
