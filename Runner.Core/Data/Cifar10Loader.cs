@@ -130,7 +130,8 @@ public static class Cifar10Loader
         var partial = target + ".part";
         try
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
+            // A firewall that drops packets would otherwise hold the connection attempt for minutes.
+            using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = TimeSpan.FromMinutes(30) };
             await using (var response = await http.GetStreamAsync(url, ct))
             await using (var file = File.Create(partial))
                 await response.CopyToAsync(file, ct);
