@@ -16,8 +16,6 @@ public static class BatchesApi
 {
     public const string IdempotencyHeader = "Idempotency-Key";
     private const int MaxPageSize = 500;
-    private static readonly string[] Statuses = ["queued", "running", "completed", "failed", "cancelled"];
-    private static readonly string[] RunStatuses = ["queued", "running", "succeeded", "failed", "cancelled"];
 
     public sealed record BatchPage(IReadOnlyList<BatchRecord> Items, int Total, int Limit, int Offset);
 
@@ -104,8 +102,8 @@ public static class BatchesApi
         string? status, string? name, int? limit, int? offset, BatchStore store, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (status is not null && !Statuses.Contains(status))
-            errors["status"] = [$"'{status}' is not a batch status; use one of: {string.Join(", ", Statuses)}."];
+        if (status is not null && !BatchStatus.All.Contains(status))
+            errors["status"] = [$"'{status}' is not a batch status; use one of: {string.Join(", ", BatchStatus.All)}."];
         if (limit is < 1 or > MaxPageSize)
             errors["limit"] = [$"{limit} is out of range; use 1 to {MaxPageSize}."];
         if (offset is < 0)
@@ -123,8 +121,8 @@ public static class BatchesApi
         long id, string? arm, string? status, string? format, HttpRequest http, BatchStore store, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (status is not null && !RunStatuses.Contains(status))
-            errors["status"] = [$"'{status}' is not a run status; use one of: {string.Join(", ", RunStatuses)}."];
+        if (status is not null && !RunStatus.All.Contains(status))
+            errors["status"] = [$"'{status}' is not a run status; use one of: {string.Join(", ", RunStatus.All)}."];
         if (format is not null and not ("json" or "csv"))
             errors["format"] = [$"'{format}' is not a format; use json or csv."];
         if (errors.Count > 0)
@@ -148,7 +146,7 @@ public static class BatchesApi
         var errors = new Dictionary<string, string[]>();
         var chosen = Metric.Find(metric ?? batch.Metric);
         if (chosen is null)
-            errors["metric"] = [$"'{metric}' is not a metric; use one of: {string.Join(", ", Metric.All.Select(m => m.Name))}."];
+            errors["metric"] = [Metric.Unknown(metric)];
         var defaults = BatchAnalysis.Defaults(batch, chosen ?? Metric.Find(batch.Metric)!);
         var confidence = defaults.Level;
         if (level is not null && (!double.TryParse(level, NumberStyles.Float, CultureInfo.InvariantCulture, out confidence) || confidence is <= 0 or >= 1))

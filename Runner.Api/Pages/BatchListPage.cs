@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Runner.Core.Batches;
 
 namespace Runner.Api.Pages;
@@ -8,21 +7,18 @@ namespace Runner.Api.Pages;
 public static class BatchListPage
 {
     public const int PageSize = 50;
-    private static readonly string[] Statuses = ["queued", "running", "completed", "failed", "cancelled"];
 
     public static string Render(IReadOnlyList<BatchRecord> batches, int total, string? status, int offset)
     {
-        var filters = string.Join(" ", new[] { (string?)null }.Concat(Statuses).Select(s => s == status
+        var filters = string.Join(" ", new[] { (string?)null }.Concat(BatchStatus.All).Select(s => s == status
             ? $"<b>{E(s ?? "all")}</b>"
             : $"""<a href="/ui/batches{(s is null ? "" : $"?status={s}")}">{E(s ?? "all")}</a>"""));
         var rows = string.Concat(batches.Select(b =>
         {
             var r = b.Runs;
-            var total = Math.Max(1, r.Total);
-            string Segment(string name, int count) => $"""<div class="b-{name}" style="width:{(100.0 * count / total).ToString("0.##", CultureInfo.InvariantCulture)}%"></div>""";
             return $"""
                 <tr><td class="num">{b.Id}</td><td><a href="/ui/batches/{b.Id}">{E(b.Name)}</a></td><td><span class="status s-{E(b.Status)}">{E(b.Status)}</span></td>
-                <td style="width:220px"><div class="bar">{Segment("succeeded", r.Succeeded)}{Segment("failed", r.Failed)}{Segment("cancelled", r.Cancelled)}{Segment("running", r.Running)}{Segment("queued", r.Queued)}</div></td>
+                <td style="width:220px">{PageLayout.ProgressBar(r)}</td>
                 <td class="num">{r.Finished}/{r.Total}</td><td>{E(b.Queue)}</td><td>{b.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC</td></tr>
                 """;
         }));
@@ -37,5 +33,5 @@ public static class BatchListPage
             """);
     }
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    private static string E(string text) => PageLayout.Encode(text);
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using MathNet.Numerics.Statistics;
 using Runner.Core.Batches;
 using Runner.Core.Statistics;
 
@@ -26,7 +26,7 @@ public static class BatchPage
         html.Append(Results(model, format));
         html.Append(Curves(model));
         html.Append(RunTable(model, format));
-        return PageLayout.Page(batch.Name, html.ToString(), batch.Status is "queued" or "running" ? LiveScript(batch) : null);
+        return PageLayout.Page(batch.Name, html.ToString(), BatchStatus.IsActive(batch.Status) ? LiveScript(batch) : null);
     }
 
     private static string Header(BatchDetail detail)
@@ -39,7 +39,7 @@ public static class BatchPage
         return $"""
             <h1>{E(b.Name)} <span class="status s-{E(b.Status)}" id="status">{E(b.Status)}</span></h1>
             <p>Batch {b.Id} · queue <b>{E(b.Queue)}</b>, priority {E(b.Priority)} · {b.Seeds.Length} seeds ({E(string.Join(", ", b.Seeds.Take(12)))}{(b.Seeds.Length > 12 ? ", …" : "")}) · data {E(b.Data ?? "the workers' CIFAR-10")}
-            · created {Time(b.CreatedAt)}{(b.StartedAt is { } s ? $", started {Time(s)}" : "")}{(b.FinishedAt is { } f ? $", finished {Time(f)}" : "")}</p>
+            · created {PageLayout.Time(b.CreatedAt)}{(b.StartedAt is { } s ? $", started {PageLayout.Time(s)}" : "")}{(b.FinishedAt is { } f ? $", finished {PageLayout.Time(f)}" : "")}</p>
             <p>Base recipe: <code>{E(baseSpec)}</code></p>
             <table><tr><th>arm</th><th>variant</th><th>recipe hash</th></tr>{arms}</table>
             """;
@@ -47,13 +47,9 @@ public static class BatchPage
 
     private static string Progress(BatchDetail detail)
     {
-        var runs = detail.Batch.Runs;
-        var total = Math.Max(1, runs.Total);
-        var segments = new[] { ("succeeded", runs.Succeeded), ("failed", runs.Failed), ("cancelled", runs.Cancelled), ("running", runs.Running), ("queued", runs.Queued) };
-        var bar = string.Concat(segments.Select(s => $"""<div class="b-{s.Item1}" data-status="{s.Item1}" style="width:{Pct(100.0 * s.Item2 / total)}%" title="{s.Item2} {s.Item1}"></div>"""));
         return $"""
             <h2>Progress</h2>
-            <div class="bar" id="bar">{bar}</div>
+            {PageLayout.ProgressBar(detail.Batch.Runs, "bar")}
             <p id="progress-text">{E(ProgressText(detail))}</p>
             """;
     }
@@ -61,7 +57,7 @@ public static class BatchPage
     public static string ProgressText(BatchDetail detail)
     {
         var r = detail.Batch.Runs;
-        var left = detail.Progress.SecondsLeft is { } s && detail.Batch.Status is "queued" or "running" ? $"; about {Duration(s)} left" : "";
+        var left = detail.Progress.SecondsLeft is { } s && BatchStatus.IsActive(detail.Batch.Status) ? $"; about {Duration(s)} left" : "";
         var mean = detail.Progress.MeanRunSeconds is { } m ? $"; mean run {Duration(m)}" : "";
         return $"{r.Finished} of {r.Total} runs finished: {r.Succeeded} done, {r.Running} running, {r.Queued} queued, {r.Failed} failed, {r.Cancelled} cancelled{mean}{left}.";
     }
@@ -121,8 +117,8 @@ public static class BatchPage
             .Select(g =>
             {
                 var values = g.Select(value).ToList();
-                var mean = values.Average();
-                var sd = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
+                var (mean, sd) = values.MeanStandardDeviation();
+                sd = values.Count > 1 ? sd : 0; // one run: no spread to draw
                 return (g.Key, mean, mean - sd, mean + sd, values.Count);
             }).ToList());
         var legend = string.Concat(arms.Select((a, i) => $"""<span><i style="background:{Plots.Palette[i % Plots.Palette.Length]}"></i>{E(a)}</span>"""));
@@ -201,8 +197,6 @@ public static class BatchPage
 
     private static string Pct(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    private static string Time(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
-
     private static string Duration(double seconds) => TimeSpan.FromSeconds(Math.Round(seconds)) switch
     {
         var t when t.TotalHours >= 1 => $"{(int)t.TotalHours} h {t.Minutes} min",
@@ -210,5 +204,5 @@ public static class BatchPage
         var t => $"{t.Seconds} s",
     };
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    private static string E(string text) => PageLayout.Encode(text);
 }

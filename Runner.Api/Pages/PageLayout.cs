@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using Runner.Core.Batches;
 
 namespace Runner.Api.Pages;
 
@@ -25,6 +27,19 @@ public static class PageLayout
         svg .run { fill-opacity: 0.75; } svg .ci { stroke: #111; stroke-width: 2; } svg .mean { stroke: #111; stroke-width: 3; }
         svg .band { fill-opacity: 0.15; stroke: none; } svg .curve { fill: none; stroke-width: 2; }
         """;
+
+    /// <summary>Runs by status as one bar (finished first, then running, then queued); the live script resizes its segments.</summary>
+    public static string ProgressBar(RunCounts runs, string? id = null)
+    {
+        var total = Math.Max(1, runs.Total);
+        var segments = new[] { ("succeeded", runs.Succeeded), ("failed", runs.Failed), ("cancelled", runs.Cancelled), ("running", runs.Running), ("queued", runs.Queued) };
+        return $"""<div class="bar"{(id is null ? "" : $" id=\"{id}\"")}>{string.Concat(segments.Select(s =>
+            $"""<div class="b-{s.Item1}" data-status="{s.Item1}" style="width:{(100.0 * s.Item2 / total).ToString("0.##", CultureInfo.InvariantCulture)}%" title="{s.Item2} {s.Item1}"></div>"""))}</div>""";
+    }
+
+    public static string Encode(string text) => WebUtility.HtmlEncode(text);
+
+    public static string Time(DateTime? t) => t?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "—";
 
     public static string Page(string title, string body, string? script = null) => $"""
         <!DOCTYPE html>

@@ -20,7 +20,7 @@ public static class PagesApi
     private static async Task<ContentHttpResult> List(string? status, int? offset, BatchStore store, CancellationToken ct)
     {
         var start = Math.Max(0, offset ?? 0);
-        var known = status is "queued" or "running" or "completed" or "failed" or "cancelled" ? status : null;
+        var known = status is not null && BatchStatus.All.Contains(status) ? status : null;
         var (items, total) = await store.ListAsync(known, null, BatchListPage.PageSize, start, ct);
         return TypedResults.Content(BatchListPage.Render(items, total, known, start), "text/html; charset=utf-8");
     }

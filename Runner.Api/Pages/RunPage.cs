@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Runner.Core.Batches;
 
@@ -20,7 +19,7 @@ public static class RunPage
             ("training seconds", F(r.TrainingSeconds, "0.0")), ("total seconds", F(r.TotalSeconds, "0.0")), ("steps", r.Steps?.ToString(CultureInfo.InvariantCulture)),
             ("worker", r.WorkerName), ("device", r.DeviceName is null ? r.Device : $"{r.Device} ({r.DeviceName})"), ("threads", r.Threads?.ToString(CultureInfo.InvariantCulture)),
             ("TorchSharp / libtorch", r.TorchsharpVersion is null ? null : $"{r.TorchsharpVersion} / {r.LibtorchVersion}"), ("data", r.Data),
-            ("queued / started / finished", $"{T(r.QueuedAt)} / {T(r.StartedAt)} / {T(r.FinishedAt)}"), ("recipe hash", r.RecipeHash), ("error", r.Error),
+            ("queued / started / finished", $"{PageLayout.Time(r.QueuedAt)} / {PageLayout.Time(r.StartedAt)} / {PageLayout.Time(r.FinishedAt)}"), ("recipe hash", r.RecipeHash), ("error", r.Error),
         };
         var rows = string.Concat(facts.Where(f => f.Name == "batch" || f.Value is not null).Select(f => f.Name == "batch"
             ? $"""<tr><th>batch</th><td><a href="/ui/batches/{r.BatchId}">batch {r.BatchId}</a></td></tr>"""
@@ -47,7 +46,6 @@ public static class RunPage
 
     private static string? F(double? v, string format) => v is { } x ? MetricFormat.F(x, format) : null;
 
-    private static string T(DateTime? t) => t?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "—";
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    private static string E(string text) => PageLayout.Encode(text);
 }

@@ -36,9 +36,6 @@ public sealed class Svg(int width, int height, string label)
 {
     private readonly StringBuilder _body = new();
 
-    public int Width => width;
-    public int Height => height;
-
     public Svg Line(double x1, double y1, double x2, double y2, string style) =>
         Add($"""<line x1="{N(x1)}" y1="{N(y1)}" x2="{N(x2)}" y2="{N(y2)}" {style}/>""");
 

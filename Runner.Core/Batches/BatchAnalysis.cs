@@ -12,8 +12,8 @@ public sealed record BatchAnalysis(long BatchId, string Batch, string Status, in
     public static AnalysisSettings Defaults(BatchRecord batch, Metric metric) => new()
     {
         Level = batch.Level,
-        Correction = AnalysisNames.Choose(batch.Correction, "correction", new Dictionary<string, string[]>(), Correction.Holm, AnalysisNames.Corrections),
-        Test = AnalysisNames.Choose(batch.Test, "test", new Dictionary<string, string[]>(), UnpairedTest.Welch, AnalysisNames.Tests),
+        Correction = AnalysisNames.ValueOf(batch.Correction, AnalysisNames.Corrections),
+        Test = AnalysisNames.ValueOf(batch.Test, AnalysisNames.Tests),
         Goal = metric.Goal,
     };
 
@@ -21,7 +21,7 @@ public sealed record BatchAnalysis(long BatchId, string Batch, string Status, in
     {
         var used = arms.Sum(a => a.Finite.Count);
         var basedOn = $"{used} of {batch.Runs.Total} runs with a value of {metric.Name}"
-            + (batch.Status is "queued" or "running" ? $"; the batch is still {batch.Status} ({batch.Runs.Finished} of {batch.Runs.Total} runs finished), so this is an interim analysis." : ".");
+            + (BatchStatus.IsActive(batch.Status) ? $"; the batch is still {batch.Status} ({batch.Runs.Finished} of {batch.Runs.Total} runs finished), so this is an interim analysis." : ".");
         return new BatchAnalysis(batch.Id, batch.Name, batch.Status, batch.Runs.Total, batch.Runs.Finished, used, basedOn,
             AblationAnalysis.Analyze(arms, batch.Baseline, settings, metric.Name));
     }

@@ -89,7 +89,7 @@ public static partial class BatchPlanner
 
         var metric = Metric.Find(spec.Metric ?? Metric.Default);
         if (metric is null)
-            errors["metric"] = [$"'{spec.Metric}' is not a metric; use one of: {string.Join(", ", Metric.All.Select(m => m.Name))}."];
+            errors["metric"] = [Metric.Unknown(spec.Metric)];
         else if (metric.Name == "tta-accuracy" && planned.FirstOrDefault(a => !a.Recipe.Tta) is { } withoutTta)
             errors["metric"] = [$"tta-accuracy needs TTA on in every arm; arm '{withoutTta.Name}' has it off."];
 

@@ -19,12 +19,19 @@ public sealed class BatchStore(NpgsqlDataSource db)
     private const string BatchColumns = """
         b.id, b.name, b.status, b.seeds, b.baseline, b.metric, b.level, b.correction, b.test, b.queue, b.priority, b.data,
         b.created_at as CreatedAt, b.started_at as StartedAt, b.finished_at as FinishedAt, b.cancelled_at as CancelledAt,
-        (select count(*)::int from runs r where r.batch_id = b.id) as Total,
-        (select count(*)::int from runs r where r.batch_id = b.id and r.status = 'queued') as Queued,
-        (select count(*)::int from runs r where r.batch_id = b.id and r.status = 'running') as Running,
-        (select count(*)::int from runs r where r.batch_id = b.id and r.status = 'succeeded') as Succeeded,
-        (select count(*)::int from runs r where r.batch_id = b.id and r.status = 'failed') as Failed,
-        (select count(*)::int from runs r where r.batch_id = b.id and r.status = 'cancelled') as Cancelled
+        c.Total, c.Queued, c.Running, c.Succeeded, c.Failed, c.Cancelled
+        """;
+
+    // One pass over a batch's runs for all its counts; joined as "c" wherever BatchColumns is selected.
+    private const string RunCountsJoin = """
+        cross join lateral (
+            select count(*)::int as Total,
+                   (count(*) filter (where r.status = 'queued'))::int as Queued,
+                   (count(*) filter (where r.status = 'running'))::int as Running,
+                   (count(*) filter (where r.status = 'succeeded'))::int as Succeeded,
+                   (count(*) filter (where r.status = 'failed'))::int as Failed,
+                   (count(*) filter (where r.status = 'cancelled'))::int as Cancelled
+            from runs r where r.batch_id = b.id) c
         """;
 
     private const string RunColumns = """
@@ -131,7 +138,7 @@ public sealed class BatchStore(NpgsqlDataSource db)
     public async Task<BatchRecord?> GetAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await Query(connection, $"select {BatchColumns} from batches b where b.id = @id", new { id }, ct)).SingleOrDefault();
+        return (await Query(connection, $"select {BatchColumns} from batches b {RunCountsJoin} where b.id = @id", new { id }, ct)).SingleOrDefault();
     }
 
     /// <summary>Newest first, filtered by status and by a case-insensitive part of the name.</summary>
@@ -141,7 +148,7 @@ public sealed class BatchStore(NpgsqlDataSource db)
         const string where = "where (@status::text is null or b.status = @status) and (@name::text is null or b.name ilike '%' || @name || '%')";
         var parameters = new { status, name = name?.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_"), limit, offset };
         var total = await connection.ExecuteScalarAsync<int>(new CommandDefinition($"select count(*)::int from batches b {where}", parameters, cancellationToken: ct));
-        var items = await Query(connection, $"select {BatchColumns} from batches b {where} order by b.created_at desc, b.id desc limit @limit offset @offset", parameters, ct);
+        var items = await Query(connection, $"select {BatchColumns} from batches b {RunCountsJoin} {where} order by b.created_at desc, b.id desc limit @limit offset @offset", parameters, ct);
         return (items, total);
     }
 
@@ -192,10 +199,10 @@ public sealed class BatchStore(NpgsqlDataSource db)
                    e.epoch_seconds as EpochSeconds, e.training_seconds as TrainingSeconds
             from epochs e where e.run_id = @id order by e.epoch
             """, new { id }, cancellationToken: ct))).ToList();
-        return new RunDetail(run, JsonNode.Parse(recipe!), epochs.Select(e => e.ToMetrics(EpochsOf(recipe!))).ToList());
+        var recipeNode = JsonNode.Parse(recipe!);
+        var totalEpochs = recipeNode?["epochs"]?.GetValue<int>() ?? 0;
+        return new RunDetail(run, recipeNode, epochs.Select(e => e.ToMetrics(totalEpochs)).ToList());
     }
-
-    private static int EpochsOf(string recipe) => JsonNode.Parse(recipe)?["epochs"]?.GetValue<int>() ?? 0;
 
     private sealed record EpochRow
     {
@@ -236,7 +243,7 @@ public sealed class BatchStore(NpgsqlDataSource db)
             "select status from batches where id = @id for update", new { id }, tx, cancellationToken: ct));
         if (status is null)
             return (false, false, []);
-        if (status is not ("queued" or "running"))
+        if (!BatchStatus.IsActive(status))
             return (true, false, []);
         await connection.ExecuteAsync(new CommandDefinition(
             "update batches set status = 'cancelled', cancelled_at = now(), finished_at = now() where id = @id", new { id }, tx, cancellationToken: ct));

@@ -18,4 +18,6 @@ public sealed record Metric(string Name, string Column, Goal Goal, string Descri
     public const string Default = "test-accuracy";
 
     public static Metric? Find(string? name) => All.FirstOrDefault(m => m.Name == name);
+
+    public static string Unknown(string? name) => $"'{name}' is not a metric; use one of: {string.Join(", ", All.Select(m => m.Name))}.";
 }

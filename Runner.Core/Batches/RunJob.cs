@@ -109,14 +109,12 @@ public sealed class RunJob(RunStore runs, RunData data, WorkerIdentity worker, I
         }
     }
 
+    /// <summary>The stored recipe; whether it can run is <see cref="Trainer.Problem"/>'s question.</summary>
     private static Recipe Recipe(RunAssignment run)
     {
         try
         {
-            var recipe = RecipeJson.FromNode(JsonNode.Parse(run.RecipeJson)!);
-            if (recipe.Validate() is { Count: > 0 } errors)
-                throw new DeterministicRunFailure($"Invalid recipe: {string.Join(" ", errors.Select(e => $"{e.Key}: {e.Value[0]}"))}");
-            return recipe;
+            return RecipeJson.FromNode(JsonNode.Parse(run.RecipeJson)!);
         }
         catch (JsonException e)
         {

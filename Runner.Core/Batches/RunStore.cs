@@ -114,17 +114,13 @@ public sealed class RunStore(NpgsqlDataSource db)
         where id = @RunId and attempt = @Attempt and status = 'running'
         """, new { run.RunId, run.Attempt, kind, error });
 
-    /// <summary>
-    /// A transient failure with retries left: the run goes back to queued, keeping the error, and the
-    /// number of transient failures so far (Hangfire retries the job); null when the attempt lost the run.
-    /// </summary>
-    public async Task<int?> RetryLaterAsync(RunAssignment run, string error)
+    /// <summary>A transient failure with retries left: the run goes back to queued, keeping the error (Hangfire retries the job).</summary>
+    public async Task RetryLaterAsync(RunAssignment run, string error)
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.QuerySingleOrDefaultAsync<int?>("""
+        await connection.ExecuteAsync("""
             update runs set status = 'queued', error = @error, error_kind = 'transient', transient_failures = transient_failures + 1
             where id = @RunId and attempt = @Attempt and status = 'running'
-            returning transient_failures
             """, new { run.RunId, run.Attempt, error });
     }
 

@@ -13,12 +13,12 @@ public static class JobQueues
 
     public static readonly IReadOnlyList<string> All = [Gpu, Cpu];
 
-    public static readonly IReadOnlyList<string> Priorities = ["high", "normal", "low"];
+    public static readonly string[] Priorities = ["high", "normal", "low"];
 
     public static bool IsKnown(string? queue) => queue is Gpu or Cpu;
 
     public static string ForPriority(string deviceClass, string priority) =>
-        $"{deviceClass}-{Priorities.ToList().IndexOf(priority) + 1}-{priority}";
+        $"{deviceClass}-{Array.IndexOf(Priorities, priority) + 1}-{priority}";
 
     /// <summary>Every queue a worker of the device class serves, in the order they are served.</summary>
     public static IReadOnlyList<string> Served(string deviceClass) =>

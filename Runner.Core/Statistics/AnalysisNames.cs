@@ -27,6 +27,10 @@ public static class AnalysisNames
         return fallback;
     }
 
+    /// <summary>The value of a name known to be valid (one stored after validation).</summary>
+    public static T ValueOf<T>(string name, IReadOnlyList<(string Name, T Value)> choices) =>
+        choices.First(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)).Value;
+
     public static string NameOf<T>(T value, IReadOnlyList<(string Name, T Value)> choices) =>
         choices.First(c => EqualityComparer<T>.Default.Equals(c.Value, value)).Name;
 }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Runner.Core.Batches;
 using Runner.Core.Data;
-using Runner.Core.Hosting;
 using Spectre.Console;
 
 namespace Runner.Worker.Client;
@@ -114,7 +114,7 @@ public static class DemoCommand
         return detail["batch"]!;
     }
 
-    private static bool Finished(JsonNode detail) => detail["batch"]!["status"]!.GetValue<string>() is "completed" or "failed" or "cancelled";
+    private static bool Finished(JsonNode detail) => !BatchStatus.IsActive(detail["batch"]!["status"]!.GetValue<string>());
 
     private static string Line(JsonNode detail)
     {

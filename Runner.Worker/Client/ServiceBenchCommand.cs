@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using MathNet.Numerics.Statistics;
 using Npgsql;
+using Runner.Core.Batches;
 using Runner.Core.Hosting;
 using Spectre.Console;
 
@@ -37,7 +39,7 @@ public static class ServiceBenchCommand
             var table = new Table().AddColumns("benchmark", "n", "median", "p95", "max", "goal");
             void Row(string name, IReadOnlyList<double> seconds, string unit, double scale, string goal) =>
                 table.AddRow(new Text(name), new Text(seconds.Count.ToString(CultureInfo.InvariantCulture)),
-                    new Text(Format(Quantile(seconds, 0.5) * scale, unit)), new Text(Format(Quantile(seconds, 0.95) * scale, unit)),
+                    new Text(Format(seconds.QuantileCustom(0.5, QuantileDefinition.R7) * scale, unit)), new Text(Format(seconds.QuantileCustom(0.95, QuantileDefinition.R7) * scale, unit)),
                     new Text(Format(seconds.Max() * scale, unit)), new Text(goal));
 
             Console.Error.WriteLine("POST /batches with 50 runs…");
@@ -130,7 +132,7 @@ public static class ServiceBenchCommand
 
     private static async Task<JsonArray> WaitFinished(ApiClient api, long id, CancellationToken ct)
     {
-        while ((await api.GetAsync($"/batches/{id}", ct))["batch"]!["status"]!.GetValue<string>() is "queued" or "running")
+        while (BatchStatus.IsActive((await api.GetAsync($"/batches/{id}", ct))["batch"]!["status"]!.GetValue<string>()))
             await Task.Delay(50, ct);
         var runs = (await api.GetAsync($"/batches/{id}/runs", ct)).AsArray();
         if (runs.FirstOrDefault(r => r!["status"]!.GetValue<string>() != "succeeded") is { } failed)
@@ -139,15 +141,6 @@ public static class ServiceBenchCommand
     }
 
     private static DateTime Time(JsonNode? node) => DateTime.Parse(node!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
-
-    private static double Quantile(IReadOnlyList<double> values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        var position = p * (sorted.Length - 1);
-        var low = (int)Math.Floor(position);
-        var high = Math.Min(low + 1, sorted.Length - 1);
-        return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
-    }
 
     private static string Format(double value, string unit) => string.Create(CultureInfo.InvariantCulture, $"{value:F1} {unit}");
 }
