@@ -5,6 +5,7 @@ using Runner.Api.Batches;
 using Runner.Api.Health;
 using Runner.Api.Pages;
 using Runner.Api.Recipes;
+using Runner.Api.Requests;
 using Runner.Api.Workers;
 using Runner.Core.Batches;
 using Runner.Core.Database;
@@ -26,7 +27,11 @@ public static class ApiSetup
         var connectionString = RunnerSettings.ConnectionString(builder.Configuration);
         var queue = QueueOptions.From(builder.Configuration);
 
-        builder.Services.Configure<AccessOptions>(builder.Configuration.GetSection(AccessOptions.SectionName));
+        builder.WebHost.ConfigureKestrel(RequestLimits.ConfigureKestrel);
+        builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName)
+            .Validate(o => o.TrustedProxies.All(p => System.Net.IPAddress.TryParse(p, out _)), $"{AccessOptions.SectionName}:TrustedProxies must list IP addresses.")
+            .ValidateOnStart();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new FiniteDoubleConverter()));
         builder.Services.AddOptions<WorkersOptions>().BindConfiguration(WorkersOptions.SectionName)
             .Validate(o => o.LostAfterSeconds > 0, $"{WorkersOptions.SectionName}:LostAfterSeconds must be positive.")
             .ValidateOnStart();
@@ -44,6 +49,8 @@ public static class ApiSetup
             .AddHostedService<MissingJobsRepair>()
             .AddRunnerHealthChecks()
             .AddProblemDetails()
+            .AddExceptionHandler<ProblemExceptionHandler>()
+            .AddAntiforgery()
             .AddOpenApi();
         return builder;
     }
@@ -53,13 +60,19 @@ public static class ApiSetup
 
     public static WebApplication MapRunnerApi(this WebApplication app)
     {
+        app.UseTrustedProxies();
+        app.UseSecurityHeaders(PagesApi.Path);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(Problems.WriteStatusAsync);
+        app.UseUriLimit();
+        app.UseCrossSiteGuard(DashboardPath);
         app.UseDashboardKeyCookie(DashboardPath);
         app.MapHangfireDashboard(DashboardPath, new DashboardOptions
         {
             Authorization = [new AccessEndpoints.DashboardFilter()],
+            IsReadOnlyFunc = AccessEndpoints.DashboardIsReadOnly,
             DashboardTitle = "Runner jobs",
+            AppPath = PagesApi.BatchesPath,
         });
         app.MapOpenApi();
         app.MapScalarApiReference();

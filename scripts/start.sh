@@ -56,7 +56,7 @@ Runner is up.
   Dashboard  $api_url/hangfire
   OpenAPI    $api_url/openapi/v1.json   (browse: $api_url/scalar)
   Health     $api_url/healthz  $api_url/readyz
-Try:  curl -s -X POST '$api_url/workers/probe?wait=10'
+Try:  curl -s -X POST -H 'Content-Type: application/json' '$api_url/workers/probe?wait=10'
       ./scripts/start.sh --demo   (a small ablation with its analysis table)
 Ctrl+C stops the API, the worker and leaves the database running (scripts/stop-db.sh stops it).
 

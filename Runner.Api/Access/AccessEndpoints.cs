@@ -1,4 +1,5 @@
 using Hangfire.Dashboard;
+using Runner.Api.Requests;
 
 namespace Runner.Api.Access;
 
@@ -22,8 +23,8 @@ public static class AccessEndpoints
         detail: $"Requests from outside this machine must send the API key in the {AccessPolicy.HeaderName} header (or Authorization: Bearer).");
 
     /// <summary>
-    /// A browser cannot add a header to the dashboard's own links, so <c>/hangfire?api_key=…</c> stores a
-    /// valid key in an HTTP-only cookie that the dashboard filter then accepts.
+    /// A browser cannot add a header to the dashboard's own links, so <c>/hangfire?api_key=…</c> stores the
+    /// key in an HTTP-only cookie that the dashboard filter then accepts; a wrong key is refused, not stored.
     /// </summary>
     public static IApplicationBuilder UseDashboardKeyCookie(this IApplicationBuilder app, string dashboardPath) =>
         app.Use(async (context, next) =>
@@ -31,6 +32,11 @@ public static class AccessEndpoints
             if (context.Request.Path.StartsWithSegments(dashboardPath)
                 && context.Request.Query.TryGetValue(AccessPolicy.QueryName, out var key) && !string.IsNullOrEmpty(key))
             {
+                if (!context.RequestServices.GetRequiredService<AccessPolicy>().Matches(key.ToString()))
+                {
+                    await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "The api_key given is not this server's key; nothing was stored.", "Wrong API key");
+                    return;
+                }
                 context.Response.Cookies.Append(AccessPolicy.CookieName, key.ToString(), new CookieOptions
                 {
                     HttpOnly = true,
@@ -50,5 +56,15 @@ public static class AccessEndpoints
             var http = context.GetHttpContext();
             return http.RequestServices.GetRequiredService<AccessPolicy>().IsAllowed(http);
         }
+    }
+
+    /// <summary>
+    /// The dashboard's Requeue and Delete buttons act on jobs behind Runner's back, so they are offered only
+    /// to a request that carries the key; loopback alone sees the dashboard read-only.
+    /// </summary>
+    public static bool DashboardIsReadOnly(DashboardContext context)
+    {
+        var http = context.GetHttpContext();
+        return !http.RequestServices.GetRequiredService<AccessPolicy>().HasValidKey(http);
     }
 }

@@ -13,4 +13,11 @@ public sealed class AccessOptions
 
     /// <summary>When true, read-only endpoints need the key off loopback too.</summary>
     public bool ProtectReads { get; set; }
+
+    /// <summary>
+    /// Addresses of reverse proxies whose <c>X-Forwarded-For</c>/<c>-Proto</c> are believed, so that clients
+    /// behind a proxy on this host are judged by their own address, not the proxy's loopback one.
+    /// Empty (the default): forwarding headers are ignored from everyone.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
 }

@@ -15,26 +15,30 @@ public sealed class AccessPolicy(IOptions<AccessOptions> options)
 
     public bool IsAllowed(HttpContext context) => IsLoopback(context) || HasValidKey(context);
 
-    private static bool IsLoopback(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
+    /// <summary>The key in a header (not the dashboard's cookie): a request no web page can forge.</summary>
+    public bool HasValidKeyHeader(HttpContext context) => Matches(HeaderKey(context.Request));
 
-    private bool HasValidKey(HttpContext context)
+    /// <summary>Whether the request carries the key at all (header or the dashboard's cookie); loopback alone is not enough.</summary>
+    public bool HasValidKey(HttpContext context) => Matches(PresentedKey(context.Request));
+
+    public bool Matches(string? presented)
     {
         var expected = options.Value.ApiKey;
-        if (string.IsNullOrEmpty(expected))
-            return false;
-        var presented = PresentedKey(context.Request);
-        return presented is not null
+        return !string.IsNullOrEmpty(expected) && presented is not null
                && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
     }
 
-    public static string? PresentedKey(HttpRequest request)
+    public static bool IsLoopback(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
+
+    public static string? PresentedKey(HttpRequest request) =>
+        HeaderKey(request) ?? (request.Cookies.TryGetValue(CookieName, out var cookie) ? cookie : null);
+
+    private static string? HeaderKey(HttpRequest request)
     {
         if (request.Headers.TryGetValue(HeaderName, out var header) && !string.IsNullOrEmpty(header))
             return header.ToString();
         var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return authorization["Bearer ".Length..].Trim();
-        return request.Cookies.TryGetValue(CookieName, out var cookie) ? cookie : null;
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
     }
 }

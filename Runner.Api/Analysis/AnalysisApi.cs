@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Runner.Api.Access;
+using Runner.Api.Requests;
 using Runner.Core.Statistics;
 
 namespace Runner.Api.Analysis;
@@ -14,32 +15,39 @@ public static class AnalysisApi
             .WithName("Analyze")
             .WithSummary("Analyse samples from anywhere: per-arm summaries, t-tests against the baseline, adjusted p-values, verdicts, planning")
             .WithDescription("Welch by default (student on request), a paired test beside it where arms share seeds, Holm correction by default (benjamini-hochberg, bonferroni, none). Send Accept: text/plain for terminal tables.")
+            .Accepts<AnalysisRequest>("application/json")
             .Produces<AnalysisResult>()
-            .Produces<string>(contentType: "text/plain");
+            .Produces<string>(contentType: "text/plain")
+            .ProducesValidationProblem();
 
         group.MapPost("/plan", Plan)
             .WithName("Plan")
-            .WithSummary("Runs per arm needed to detect a difference, or the smallest difference n runs per arm detect (noncentral t)");
+            .WithSummary("Runs per arm needed to detect a difference, or the smallest difference n runs per arm detect (noncentral t)")
+            .Accepts<PlanRequest>("application/json")
+            .Produces<PlanResult>()
+            .ProducesValidationProblem();
 
         return app;
     }
 
-    private static Results<Ok<AnalysisResult>, ContentHttpResult, ValidationProblem> Analyze(AnalysisRequest? request, HttpRequest http)
+    private static async Task<IResult> Analyze(HttpRequest http, CancellationToken ct)
     {
-        if (request is null)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the arms as JSON."] });
-        var (arms, settings, errors) = request.Parse();
+        var (request, problem) = await JsonBody.ReadAsync<AnalysisRequest>(http, "an analysis request", ct);
+        if (problem is not null)
+            return problem;
+        var (arms, settings, errors) = request!.Parse();
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
         var result = AblationAnalysis.Analyze(arms, request.Baseline, settings, request.Metric);
         return WantsText(http) ? TypedResults.Text(AnalysisTable.Render(result), "text/plain; charset=utf-8") : TypedResults.Ok(result);
     }
 
-    private static Results<Ok<PlanResult>, ValidationProblem> Plan(PlanRequest? request)
+    private static async Task<IResult> Plan(HttpRequest http, CancellationToken ct)
     {
-        if (request is null)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send the planning question as JSON."] });
-        var errors = request.Validate();
+        var (request, problem) = await JsonBody.ReadAsync<PlanRequest>(http, "a planning question", ct);
+        if (problem is not null)
+            return problem;
+        var errors = request!.Validate();
         return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(PlanResult.For(request));
     }
 

@@ -27,13 +27,22 @@ public sealed record AnalysisRequest(
         var arms = new List<ArmSamples>();
         if (Arms is null || Arms.Count == 0)
             errors["arms"] = ["Give at least one arm: {\"name\": ..., \"values\": [...]}."];
+        else if (Arms.Count > AnalysisSettings.MaxArms)
+            errors["arms"] = [$"{Arms.Count} arms is more than the limit of {AnalysisSettings.MaxArms}."];
         else
             for (var i = 0; i < Arms.Count; i++)
             {
-                if (Arms[i].Values is null)
+                if (Arms[i] is not { } arm)
+                {
+                    errors[$"arms[{i}]"] = ["An arm is an object: {\"name\": ..., \"values\": [...]}."];
+                    continue;
+                }
+                if (arm.Values is null)
                     errors[$"arms[{i}].values"] = ["An arm needs its values (null for a run without one)."];
-                arms.Add(new ArmSamples(Arms[i].Name ?? "", Arms[i].Values ?? [], Arms[i].Seeds, Arms[i].Failed ?? 0, Arms[i].Cancelled ?? 0));
+                arms.Add(new ArmSamples(arm.Name ?? "", arm.Values ?? [], arm.Seeds, arm.Failed ?? 0, arm.Cancelled ?? 0));
             }
+        if (errors.Count > 0)
+            return (arms, new AnalysisSettings(), errors);
 
         var settings = new AnalysisSettings
         {

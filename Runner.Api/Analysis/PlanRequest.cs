@@ -5,23 +5,26 @@ namespace Runner.Api.Analysis;
 /// <summary>Body of <c>POST /analysis/plan</c>: seeds per arm for a difference, or the difference n seeds resolve.</summary>
 public sealed record PlanRequest(double? Sd, double? Difference = null, int? RunsPerArm = null, double? Power = null, double? Level = null, int? Comparisons = null)
 {
+    public const int MaxRunsPerArm = 1_000_000;
+    public const int MaxComparisons = 10_000;
+
     public Dictionary<string, string[]> Validate()
     {
         var errors = new Dictionary<string, string[]>();
-        if (Sd is not { } sd || !(sd > 0) || !double.IsFinite(sd))
-            errors["sd"] = ["Give the run-to-run standard deviation (a pilot estimate), a positive number."];
-        if (Difference is { } d && !(d != 0 && double.IsFinite(d)))
-            errors["difference"] = ["A difference must be a non-zero number."];
-        if (RunsPerArm is < 2)
-            errors["runsPerArm"] = ["At least 2 runs per arm are needed."];
+        if (Sd is not { } sd || !(sd > 0 && sd <= AnalysisSettings.MaxMagnitude))
+            errors["sd"] = [$"Give the run-to-run standard deviation (a pilot estimate), a positive number up to {AnalysisSettings.MaxMagnitude:G}."];
+        if (Difference is { } d && !(d != 0 && Math.Abs(d) <= AnalysisSettings.MaxMagnitude))
+            errors["difference"] = [$"A difference must be a non-zero number within ±{AnalysisSettings.MaxMagnitude:G}."];
+        if (RunsPerArm is < 2 or > MaxRunsPerArm)
+            errors["runsPerArm"] = [$"Use 2 to {MaxRunsPerArm} runs per arm."];
         if (Difference is null && RunsPerArm is null)
             errors["difference"] = ["Give a difference to plan for, runsPerArm to see what it resolves, or both."];
-        if (Power is <= 0 or >= 1)
-            errors["power"] = [$"{Power} is not a power; use a value between 0 and 1."];
-        if (Level is <= 0 or >= 1)
-            errors["level"] = [$"{Level} is not a confidence level; use a value between 0 and 1."];
-        if (Comparisons is < 1)
-            errors["comparisons"] = ["At least one comparison."];
+        if (Power is { } power && !(power is >= AnalysisSettings.MinPower and <= AnalysisSettings.MaxPower))
+            errors["power"] = [$"{Power} is not a usable power; use {AnalysisSettings.MinPower} to {AnalysisSettings.MaxPower}."];
+        if (Level is { } level && !(level is >= AnalysisSettings.MinLevel and <= AnalysisSettings.MaxLevel))
+            errors["level"] = [$"{Level} is not a usable confidence level; use {AnalysisSettings.MinLevel} to {AnalysisSettings.MaxLevel}."];
+        if (Comparisons is < 1 or > MaxComparisons)
+            errors["comparisons"] = [$"Use 1 to {MaxComparisons} comparisons."];
         return errors;
     }
 }

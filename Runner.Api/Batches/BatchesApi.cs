@@ -1,11 +1,9 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Runner.Api.Access;
 using Runner.Api.Analysis;
+using Runner.Api.Requests;
 using Runner.Core.Batches;
 using Runner.Core.Statistics;
 
@@ -28,8 +26,12 @@ public static class BatchesApi
             .WithSummary("Submit an ablation batch: a base recipe, arms, seeds; every run becomes a Hangfire job")
             .WithDescription("Everything is validated before anything is stored (400 names each bad field). Send an Idempotency-Key header to make a retried submission return the same batch (200) instead of a second one.")
             .Accepts<BatchSpec>("application/json")
+            .Produces<BatchDetail>(StatusCodes.Status201Created)
+            .Produces<BatchDetail>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         group.MapGet("/", List).AllowReads()
             .WithName("ListBatches")
@@ -70,18 +72,12 @@ public static class BatchesApi
         return app;
     }
 
-    private static async Task<Results<Created<BatchDetail>, Ok<BatchDetail>, ValidationProblem, ProblemHttpResult>> Submit(
+    private static async Task<IResult> Submit(
         HttpRequest request, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, BatchSubmission submission, BatchStore store, CancellationToken ct)
     {
-        JsonNode? body;
-        try
-        {
-            body = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
-        }
-        catch (JsonException e)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"Not valid JSON: {e.Message}"] });
-        }
+        var (body, problem) = await JsonBody.ReadAsync(request, ct);
+        if (problem is not null)
+            return problem;
 
         var result = await submission.SubmitAsync(body, idempotencyKey, ct);
         switch (result.Outcome)
@@ -99,19 +95,17 @@ public static class BatchesApi
     }
 
     private static async Task<Results<Ok<BatchPage>, ValidationProblem>> List(
-        string? status, string? name, int? limit, int? offset, BatchStore store, CancellationToken ct)
+        string? status, string? name, string? limit, string? offset, BatchStore store, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (status is not null && !BatchStatus.All.Contains(status))
-            errors["status"] = [$"'{status}' is not a batch status; use one of: {string.Join(", ", BatchStatus.All)}."];
-        if (limit is < 1 or > MaxPageSize)
-            errors["limit"] = [$"{limit} is out of range; use 1 to {MaxPageSize}."];
-        if (offset is < 0)
-            errors["offset"] = [$"{offset} is negative."];
+        status = QueryValue.OneOf(status, "status", BatchStatus.All, "a batch status", errors);
+        var part = QueryValue.Text(name, "name", BatchPlanner.MaxNameLength, errors);
+        var take = QueryValue.Int(limit, "limit", 1, MaxPageSize, errors) ?? 50;
+        var skip = QueryValue.Int(offset, "offset", 0, int.MaxValue, errors) ?? 0;
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
-        var (items, total) = await store.ListAsync(status, string.IsNullOrEmpty(name) ? null : name, limit ?? 50, offset ?? 0, ct);
-        return TypedResults.Ok(new BatchPage(items, total, limit ?? 50, offset ?? 0));
+        var (items, total) = await store.ListAsync(status, part, take, skip, ct);
+        return TypedResults.Ok(new BatchPage(items, total, take, skip));
     }
 
     private static async Task<Results<Ok<BatchDetail>, NotFound>> Get(long id, BatchStore store, CancellationToken ct) =>
@@ -121,10 +115,9 @@ public static class BatchesApi
         long id, string? arm, string? status, string? format, HttpRequest http, BatchStore store, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (status is not null && !RunStatus.All.Contains(status))
-            errors["status"] = [$"'{status}' is not a run status; use one of: {string.Join(", ", RunStatus.All)}."];
-        if (format is not null and not ("json" or "csv"))
-            errors["format"] = [$"'{format}' is not a format; use json or csv."];
+        status = QueryValue.OneOf(status, "status", RunStatus.All, "a run status", errors);
+        format = QueryValue.OneOf(format, "format", ["json", "csv"], "a format", errors);
+        arm = QueryValue.Text(arm, "arm", 100, errors);
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
         if (await store.GetAsync(id, ct) is not { } batch)
@@ -148,12 +141,9 @@ public static class BatchesApi
         if (chosen is null)
             errors["metric"] = [Metric.Unknown(metric)];
         var defaults = BatchAnalysis.Defaults(batch, chosen ?? Metric.Find(batch.Metric)!);
-        var confidence = defaults.Level;
-        if (level is not null && (!double.TryParse(level, NumberStyles.Float, CultureInfo.InvariantCulture, out confidence) || confidence is <= 0 or >= 1))
-            errors["level"] = [$"'{level}' is not a confidence level; use a value between 0 and 1, such as 0.95."];
         var settings = defaults with
         {
-            Level = confidence,
+            Level = QueryValue.Double(level, "level", AnalysisSettings.MinLevel, AnalysisSettings.MaxLevel, errors) ?? defaults.Level,
             Correction = AnalysisNames.Choose(correction, "correction", errors, defaults.Correction, AnalysisNames.Corrections),
             Test = AnalysisNames.Choose(test, "test", errors, defaults.Test, AnalysisNames.Tests),
             AllPairs = AnalysisNames.Choose(compare, "compare", errors, false, AnalysisNames.Comparisons),

@@ -6,9 +6,10 @@ namespace Runner.Api.Batches;
 
 /// <summary>
 /// A batch is stored in one transaction and its jobs are enqueued right after; if the API stops in
-/// between, the runs would wait forever. This sweep enqueues such runs once they are a minute old.
+/// between, or someone deletes a queued run's job in the dashboard, the run would wait forever. This
+/// sweep gives such runs a new job once they are a minute old.
 /// </summary>
-public sealed class MissingJobsRepair(BatchStore store, IBackgroundJobClient jobs, ILogger<MissingJobsRepair> logger) : BackgroundService
+public sealed class MissingJobsRepair(BatchStore store, JobStorage storage, IConfiguration configuration, ILogger<MissingJobsRepair> logger) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan OlderThan = TimeSpan.FromMinutes(1);
@@ -20,11 +21,10 @@ public sealed class MissingJobsRepair(BatchStore store, IBackgroundJobClient job
         {
             try
             {
-                var repaired = await store.RepairMissingJobsAsync(OlderThan,
-                    run => BatchSubmission.Enqueue(jobs, JobQueues.ForPriority(run.Queue, run.Priority), run.RunId, run.Batch, run.Arm, run.Seed),
-                    stoppingToken);
+                var repaired = await store.RepairMissingJobsAsync(OlderThan, QueueOptions.From(configuration).SchemaName,
+                    runs => RunJobs.Enqueue(storage, runs), stoppingToken);
                 if (repaired > 0)
-                    logger.LogWarning("Enqueued {Count} runs that had been stored without a job", repaired);
+                    logger.LogWarning("Enqueued {Count} queued runs that had no live job", repaired);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -18,7 +18,7 @@ public static class BatchListPage
             var r = b.Runs;
             return $"""
                 <tr><td class="num">{b.Id}</td><td><a href="/ui/batches/{b.Id}">{E(b.Name)}</a></td><td><span class="status s-{E(b.Status)}">{E(b.Status)}</span></td>
-                <td style="width:220px">{PageLayout.ProgressBar(r)}</td>
+                <td class="progress">{PageLayout.ProgressBar(r)}</td>
                 <td class="num">{r.Finished}/{r.Total}</td><td>{E(b.Queue)}</td><td>{b.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC</td></tr>
                 """;
         }));

@@ -26,7 +26,7 @@ public static class BatchPage
         html.Append(Results(model, format));
         html.Append(Curves(model));
         html.Append(RunTable(model, format));
-        return PageLayout.Page(batch.Name, html.ToString(), BatchStatus.IsActive(batch.Status) ? LiveScript(batch) : null);
+        return PageLayout.Page(batch.Name, html.ToString(), live: BatchStatus.IsActive(batch.Status));
     }
 
     private static string Header(BatchDetail detail)
@@ -49,7 +49,7 @@ public static class BatchPage
     {
         return $"""
             <h2>Progress</h2>
-            {PageLayout.ProgressBar(detail.Batch.Runs, "bar")}
+            {PageLayout.ProgressBar(detail.Batch.Runs, BatchStatus.IsActive(detail.Batch.Status) ? detail.Batch.Id : null)}
             <p id="progress-text">{E(ProgressText(detail))}</p>
             """;
     }
@@ -121,7 +121,7 @@ public static class BatchPage
                 sd = values.Count > 1 ? sd : 0; // one run: no spread to draw
                 return (g.Key, mean, mean - sd, mean + sd, values.Count);
             }).ToList());
-        var legend = string.Concat(arms.Select((a, i) => $"""<span><i style="background:{Plots.Palette[i % Plots.Palette.Length]}"></i>{E(a)}</span>"""));
+        var legend = string.Concat(arms.Select((a, i) => $"""<span><svg width="12" height="3"><rect width="12" height="3" fill="{Plots.Palette[i % Plots.Palette.Length]}"/></svg> {E(a)}</span>"""));
         var accuracy = Plots.Curves(arms.Select(a => Curve(a, e => e.TestAccuracy)).ToList(), "test accuracy (%)", v => MetricFormat.F(v * 100, "0.#"), "test accuracy per epoch, mean and ± sd band per arm");
         var loss = Plots.Curves(arms.Select(a => Curve(a, e => e.TrainLoss)).ToList(), "training loss (per example)", v => MetricFormat.F(v, "0.00"), "training loss per epoch, mean and ± sd band per arm");
         return $"""
@@ -146,26 +146,6 @@ public static class BatchPage
             <th class="num">training s</th><th>worker</th><th>device</th><th>Hangfire</th><th>error</th></tr>{rows}</table>
             """;
     }
-
-    /// <summary>While the batch runs: the bar and text follow GET /batches/{id}; the page reloads when a run finishes, redrawing the plots.</summary>
-    private static string LiveScript(BatchRecord batch) => $$"""
-        const finished = {{batch.Runs.Finished}};
-        async function refresh() {
-          try {
-            const response = await fetch('/batches/{{batch.Id}}', { headers: { 'Accept': 'application/json' } });
-            if (!response.ok) return;
-            const detail = await response.json();
-            const runs = detail.batch.runs;
-            if (runs.finished !== finished || !['queued', 'running'].includes(detail.batch.status)) { location.reload(); return; }
-            for (const segment of document.querySelectorAll('#bar div'))
-              segment.style.width = (100 * runs[segment.dataset.status] / Math.max(1, runs.total)) + '%';
-            const left = detail.progress.secondsLeft == null ? '' : '; about ' + Math.round(detail.progress.secondsLeft) + ' s left';
-            document.getElementById('progress-text').textContent = runs.finished + ' of ' + runs.total + ' runs finished: ' + runs.succeeded + ' done, '
-              + runs.running + ' running, ' + runs.queued + ' queued, ' + runs.failed + ' failed, ' + runs.cancelled + ' cancelled' + left + '.';
-          } catch (e) { }
-        }
-        setInterval(refresh, 3000);
-        """;
 
     private static string Num(string field, double? value, string text) =>
         $"""<td class="num" data-field="{field}" data-value="{R(value)}">{E(text)}</td>""";

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Runner.Api.Access;
+using Runner.Api.Requests;
 using Runner.Core.Batches;
 
 namespace Runner.Api.Pages;
@@ -7,33 +8,43 @@ namespace Runner.Api.Pages;
 /// <summary>Server-rendered pages for people: the batch list and one page per batch.</summary>
 public static class PagesApi
 {
+    public const string Path = "/ui";
+    public const string BatchesPath = "/ui/batches";
+
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/ui").AllowReads().ExcludeFromDescription();
-        group.MapGet("/", () => TypedResults.Redirect("/ui/batches"));
+        var group = app.MapGroup(Path).AllowReads().ExcludeFromDescription();
+        group.MapGet("/", () => TypedResults.Redirect(BatchesPath));
         group.MapGet("/batches", List);
         group.MapGet("/batches/{id:long}", Batch);
         group.MapGet("/runs/{id:long}", Run);
+        app.MapGet(PageLayout.StylePath, () => Asset(PageLayout.Style, "text/css; charset=utf-8")).ExcludeFromDescription();
+        app.MapGet(PageLayout.ScriptPath, () => Asset(PageLayout.LiveScript, "text/javascript; charset=utf-8")).ExcludeFromDescription();
         return app;
     }
 
-    private static async Task<ContentHttpResult> List(string? status, int? offset, BatchStore store, CancellationToken ct)
+    private static ContentHttpResult Asset(string content, string contentType) => TypedResults.Content(content, contentType);
+
+    private static async Task<Results<ContentHttpResult, ValidationProblem>> List(string? status, string? offset, BatchStore store, CancellationToken ct)
     {
-        var start = Math.Max(0, offset ?? 0);
+        var errors = new Dictionary<string, string[]>();
+        var start = QueryValue.Int(offset, "offset", 0, int.MaxValue, errors) ?? 0;
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
         var known = status is not null && BatchStatus.All.Contains(status) ? status : null;
         var (items, total) = await store.ListAsync(known, null, BatchListPage.PageSize, start, ct);
         return TypedResults.Content(BatchListPage.Render(items, total, known, start), "text/html; charset=utf-8");
     }
 
-    private static async Task<Results<ContentHttpResult, NotFound<string>>> Run(long id, BatchStore store, CancellationToken ct) =>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Run(long id, BatchStore store, CancellationToken ct) =>
         await store.RunAsync(id, ct) is { } run
             ? TypedResults.Content(RunPage.Render(run), "text/html; charset=utf-8")
-            : TypedResults.NotFound($"There is no run {id}.");
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no run {id}.");
 
-    private static async Task<Results<ContentHttpResult, NotFound<string>>> Batch(long id, string? metric, BatchStore store, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Batch(long id, string? metric, BatchStore store, CancellationToken ct)
     {
         if (await store.DetailAsync(id, ct) is not { } detail)
-            return TypedResults.NotFound($"There is no batch {id}.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no batch {id}.");
         var chosen = Metric.Find(metric) ?? Metric.Find(detail.Batch.Metric)!;
         var analysis = BatchAnalysis.For(detail.Batch, await store.SamplesAsync(id, chosen, ct), BatchAnalysis.Defaults(detail.Batch, chosen), chosen);
         var model = new BatchPageModel(detail, await store.RunsAsync(id, null, null, ct), analysis, chosen, await store.EpochsAsync(id, ct));

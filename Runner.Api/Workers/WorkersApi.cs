@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Runner.Api.Access;
+using Runner.Api.Requests;
 using Runner.Core.Workers;
 
 namespace Runner.Api.Workers;
@@ -23,7 +24,11 @@ public static class WorkersApi
         group.MapPost("/probe", RequestProbe).RequireApiKey()
             .WithName("RequestProbe")
             .WithSummary("Enqueue a probe job: a timed matrix multiply on a worker of the given queue")
-            .WithDescription("Returns 202 with the probe and its Location. With ?wait=N (seconds, at most 60) the call waits for the result and returns 200 once the probe has finished.");
+            .WithDescription("Returns 202 with the probe and its Location. With ?wait=N (seconds, at most 60) the call waits for the result and returns 200 once the probe has finished.")
+            .Accepts<ProbeRequest>("application/json")
+            .Produces<ProbeRecord>()
+            .Produces<ProbeRecord>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem();
 
         group.MapGet("/probes/{id:long}", GetProbe).AllowReads()
             .WithName("GetProbe")
@@ -35,21 +40,22 @@ public static class WorkersApi
     private static async Task<Results<Ok<IReadOnlyList<WorkerRecord>>, ValidationProblem>> ListWorkers(
         string? status, WorkerStore workers, IOptions<WorkersOptions> options, CancellationToken ct)
     {
-        if (status is not null && !WorkerStatus.All.Contains(status))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["status"] = [$"'{status}' is not a worker status; use one of: {string.Join(", ", WorkerStatus.All)}."],
-            });
+        var errors = new Dictionary<string, string[]>();
+        status = QueryValue.OneOf(status, "status", WorkerStatus.All, "a worker status", errors);
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
         return TypedResults.Ok(await workers.ListAsync(TimeSpan.FromSeconds(options.Value.LostAfterSeconds), status, ct));
     }
 
-    private static async Task<Results<Ok<ProbeRecord>, Accepted<ProbeRecord>, ValidationProblem>> RequestProbe(
-        ProbeRequest? request, [FromQuery] int? wait, ProbeStore probes, IBackgroundJobClient jobs, CancellationToken ct)
+    private static async Task<IResult> RequestProbe(
+        HttpRequest http, [FromQuery] string? wait, ProbeStore probes, IBackgroundJobClient jobs, CancellationToken ct)
     {
-        request ??= new ProbeRequest();
+        var (body, problem) = await JsonBody.ReadAsync<ProbeRequest>(http, "a probe request", ct, optional: true);
+        if (problem is not null)
+            return problem;
+        var request = body ?? new ProbeRequest();
         var errors = request.Validate();
-        if (wait is < 0 or > MaxWaitSeconds)
-            errors["wait"] = [$"{wait} is out of range; use 0 to {MaxWaitSeconds} seconds."];
+        var waitSeconds = QueryValue.Int(wait, "wait", 0, MaxWaitSeconds, errors);
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
@@ -59,7 +65,7 @@ public static class WorkersApi
         var jobId = jobs.Enqueue<ProbeJob>(queue, job => job.RunAsync(id, size, repeats, CancellationToken.None));
         await probes.AttachJobAsync(id, jobId, ct);
 
-        var deadline = DateTime.UtcNow.AddSeconds(wait ?? 0);
+        var deadline = DateTime.UtcNow.AddSeconds(waitSeconds ?? 0);
         var probe = await probes.GetAsync(id, ct);
         while (probe!.Status is "queued" or "running" && DateTime.UtcNow < deadline)
         {

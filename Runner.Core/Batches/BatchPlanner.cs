@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Runner.Core.Queueing;
 using Runner.Core.Recipes;
 using Runner.Core.Statistics;
+using Runner.Core.Validation;
 
 namespace Runner.Core.Batches;
 
@@ -14,6 +15,11 @@ public static partial class BatchPlanner
 {
     public const string DefaultBaseName = "base";
     public const string DefaultPreset = "tta";
+    public const int MaxNameLength = 200;
+    public const int MaxDataLength = 1024;
+
+    /// <summary>Seeds fit every generator they are handed to (libtorch's, .NET's) and stay readable.</summary>
+    public const long MaxSeed = int.MaxValue;
 
     public static (BatchPlan? Plan, Dictionary<string, string[]> Errors) Plan(BatchSpec spec, BatchLimits limits)
     {
@@ -21,8 +27,23 @@ public static partial class BatchPlanner
         var name = spec.Name?.Trim();
         if (string.IsNullOrEmpty(name))
             errors["name"] = ["Give the batch a name."];
-        else if (name.Length > 200)
-            errors["name"] = ["Use at most 200 characters."];
+        else if (name.Length > MaxNameLength)
+            errors["name"] = [$"Use at most {MaxNameLength} characters."];
+        else if (JsonInput.HasControlCharacters(name))
+            errors["name"] = ["Use printable characters only (no control characters such as newlines or NUL)."];
+
+        // Counted before any arm is built: expanding thousands of arms only to refuse them would be the expensive part.
+        var armCount = (spec.Base is not null && (spec.IncludeBase ?? true) ? 1 : 0) + (spec.Arms?.Count ?? 0) + (spec.LeaveOneOut?.Count ?? 0) + (spec.AddOneIn?.Count ?? 0);
+        if (armCount > limits.MaxArms)
+        {
+            errors["arms"] = [$"{armCount} arms is more than the limit of {limits.MaxArms} (Batches:MaxArms)."];
+            return (null, errors);
+        }
+        for (var i = 0; i < (spec.Arms?.Count ?? 0); i++)
+            if (spec.Arms![i] is null)
+                errors[$"arms[{i}]"] = ["An arm is an object: {\"name\": ..., \"on\": [...], \"overrides\": {...}}."];
+        if (errors.Keys.Any(k => k.StartsWith("arms[", StringComparison.Ordinal)))
+            return (null, errors);
 
         var arms = new List<(string Field, string Name, Variant Variant, bool IsShortcut)>();
         Variant? baseVariant = null;
@@ -52,8 +73,6 @@ public static partial class BatchPlanner
 
         if (spec.Base is not null && arms.Count == 0)
             errors["arms"] = ["The batch has no arms: list arms, leaveOneOut or addOneIn, or keep includeBase on."];
-        if (arms.Count > limits.MaxArms)
-            errors["arms"] = [$"{arms.Count} arms is more than the limit of {limits.MaxArms} (Batches:MaxArms)."];
 
         var planned = new List<PlannedArm>();
         var seen = new HashSet<string>();
@@ -94,8 +113,8 @@ public static partial class BatchPlanner
             errors["metric"] = [$"tta-accuracy needs TTA on in every arm; arm '{withoutTta.Name}' has it off."];
 
         var level = spec.Analysis?.Level ?? 0.95;
-        if (level is <= 0 or >= 1 || double.IsNaN(level))
-            errors["analysis.level"] = [$"{level} is not a confidence level; use a value between 0 and 1, such as 0.95."];
+        if (!(level is >= AnalysisSettings.MinLevel and <= AnalysisSettings.MaxLevel))
+            errors["analysis.level"] = [$"{level} is not a usable confidence level; use {AnalysisSettings.MinLevel} to {AnalysisSettings.MaxLevel}, such as 0.95."];
         var correction = AnalysisNames.Choose(spec.Analysis?.Correction, "analysis.correction", errors, Correction.Holm, AnalysisNames.Corrections);
         var test = AnalysisNames.Choose(spec.Analysis?.Test, "analysis.test", errors, UnpairedTest.Welch, AnalysisNames.Tests);
 
@@ -142,13 +161,18 @@ public static partial class BatchPlanner
         }
         if (node is JsonArray array)
         {
+            if (array.Count > limits.MaxSeeds)
+            {
+                errors["seeds"] = [$"{array.Count} seeds is out of range; use 1 to {limits.MaxSeeds} (Batches:MaxSeeds)."];
+                return null;
+            }
             var seeds = new List<long>();
             for (var i = 0; i < array.Count; i++)
             {
-                if (array[i] is JsonValue v && v.TryGetValue<long>(out var seed) && seed >= 0)
+                if (array[i] is JsonValue v && v.TryGetValue<long>(out var seed) && seed is >= 0 and <= MaxSeed)
                     seeds.Add(seed);
                 else
-                    errors[$"seeds[{i}]"] = [$"{array[i]?.ToJsonString() ?? "null"} is not a non-negative integer seed."];
+                    errors[$"seeds[{i}]"] = [$"{Shorten(array[i]?.ToJsonString() ?? "null")} is not a seed; use a whole number from 0 to {MaxSeed}."];
             }
             if (seeds.Count != seeds.Distinct().Count())
                 errors["seeds"] = ["The seeds must be distinct: a repeated seed repeats a run exactly."];
@@ -165,8 +189,12 @@ public static partial class BatchPlanner
     {
         if (data.StartsWith("synthetic", StringComparison.Ordinal))
             return SyntheticSize(data) is null ? $"'{data}' is not 'synthetic' or 'synthetic:N' with N from 100 to 60000 training images." : null;
-        return string.IsNullOrWhiteSpace(data) || data.Any(char.IsControl) ? "Give a CIFAR-10 path on the workers, 'synthetic' or 'synthetic:N'." : null;
+        return string.IsNullOrWhiteSpace(data) || data.Length > MaxDataLength || JsonInput.HasControlCharacters(data)
+            ? $"Give a CIFAR-10 path on the workers (at most {MaxDataLength} printable characters), 'synthetic' or 'synthetic:N'."
+            : null;
     }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>The training-set size of a synthetic data setting; null when the setting is not a valid one.</summary>
     public static int? SyntheticSize(string data) =>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using Runner.Core.Validation;
 
 namespace Runner.Core.Batches;
 
@@ -26,7 +26,7 @@ public sealed record AnalysisSpec
 /// Body of <c>POST /batches</c>, exactly as submitted. <see cref="BatchPlanner"/> turns it into a
 /// <see cref="BatchPlan"/> (every arm's recipe, the seeds, the run order) or into errors keyed by field.
 /// </summary>
-public sealed partial record BatchSpec
+public sealed record BatchSpec
 {
     public string? Name { get; init; }
     public ArmSpec? Base { get; init; }
@@ -65,23 +65,8 @@ public sealed partial record BatchSpec
     };
 
     /// <summary>The specification, or the one problem that stops it being read (a field of the wrong type, an unknown field).</summary>
-    public static (BatchSpec? Spec, Dictionary<string, string[]> Errors) Read(JsonNode? body)
-    {
-        if (body is not JsonObject)
-            return (null, new() { ["body"] = ["Send the batch as a JSON object: {\"name\": ..., \"base\": {\"preset\": ...}, \"seeds\": ...}."] });
-        try
-        {
-            return (body.Deserialize<BatchSpec>(Options), []);
-        }
-        catch (JsonException e)
-        {
-            var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
-            if (UnmappedProperty().Match(e.Message) is { Success: true } m)
-                return (null, new() { [path] = [$"'{m.Groups[1].Value}' is not a field of a batch specification here."] });
-            return (null, new() { [path.Length == 0 ? "body" : path] = [$"Wrong type of value: {e.Message.Split(" Path:")[0]}"] });
-        }
-    }
-
-    [GeneratedRegex("property '([^']+)' could not be mapped")]
-    private static partial Regex UnmappedProperty();
+    public static (BatchSpec? Spec, Dictionary<string, string[]> Errors) Read(JsonNode? body) =>
+        body is JsonObject
+            ? JsonInput.Read<BatchSpec>(body, Options, "a batch specification here")
+            : (null, new() { ["body"] = ["Send the batch as a JSON object: {\"name\": ..., \"base\": {\"preset\": ...}, \"seeds\": ...}."] });
 }

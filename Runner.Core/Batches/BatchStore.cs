@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Npgsql;
+using Runner.Core.Queueing;
 using Runner.Core.Recipes;
 using Runner.Core.Statistics;
 
@@ -9,9 +10,6 @@ namespace Runner.Core.Batches;
 
 /// <summary>A stored run as created with its batch, before its job exists.</summary>
 public sealed record CreatedRun(long Id, string Arm, long Seed);
-
-/// <summary>A stored run that has no Hangfire job yet.</summary>
-public sealed record MissingJob(long RunId, string Batch, string Arm, long Seed, string Queue, string Priority);
 
 /// <summary>Batches, arms and runs: creation in one transaction, cancellation, and the queries behind the API.</summary>
 public sealed class BatchStore(NpgsqlDataSource db)
@@ -114,23 +112,30 @@ public sealed class BatchStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Runs left without a job (the API stopped between storing a batch and enqueueing it): each is handed
-    /// to <paramref name="enqueue"/> and its job id stored, under row locks so two APIs never both repair one.
+    /// Queued runs that no live Hangfire job will ever execute: stored without a job (the API stopped between
+    /// storing a batch and enqueueing it), or whose job is gone, deleted (the dashboard's Delete button),
+    /// failed or finished while the run still waits. Each gets a new job from <paramref name="enqueue"/>, in
+    /// run order, under row locks so two APIs never both repair one.
     /// </summary>
-    public async Task<int> RepairMissingJobsAsync(TimeSpan olderThan, Func<MissingJob, string> enqueue, CancellationToken ct)
+    public async Task<int> RepairMissingJobsAsync(TimeSpan olderThan, string hangfireSchema, Func<IReadOnlyList<RunToEnqueue>, IReadOnlyList<string>> enqueue, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var missing = (await connection.QueryAsync<(long Id, string Batch, string Arm, long Seed, string Queue, string Priority)>(new CommandDefinition("""
+        var missing = (await connection.QueryAsync<(long Id, string Batch, string Arm, long Seed, string Queue, string Priority)>(new CommandDefinition($"""
             select r.id, b.name, a.name, r.seed, b.queue, b.priority
             from runs r join arms a on a.id = r.arm_id join batches b on b.id = r.batch_id
-            where r.job_id is null and r.status = 'queued' and r.queued_at < now() - @olderThan
+            left join "{hangfireSchema}".job j on j.id = r.job_id::bigint
+            where r.status = 'queued' and r.queued_at < now() - @olderThan
+              and (j.id is null or j.statename is null or j.statename not in ('Enqueued', 'Processing', 'Scheduled', 'Awaiting'))
             order by r.batch_id, r.position
             for update of r skip locked
             """, new { olderThan }, tx, cancellationToken: ct))).ToList();
-        foreach (var run in missing)
-            await connection.ExecuteAsync(new CommandDefinition("update runs set job_id = @jobId where id = @Id",
-                new { run.Id, jobId = enqueue(new MissingJob(run.Id, run.Batch, run.Arm, run.Seed, run.Queue, run.Priority)) }, tx, cancellationToken: ct));
+        if (missing.Count == 0)
+            return 0;
+        var jobIds = enqueue(missing.Select(r => new RunToEnqueue(r.Id, r.Batch, r.Arm, r.Seed, JobQueues.ForPriority(r.Queue, r.Priority))).ToList());
+        await connection.ExecuteAsync(new CommandDefinition("""
+            update runs r set job_id = j.job_id from unnest(@runIds, @jobIds) as j(run_id, job_id) where r.id = j.run_id
+            """, new { runIds = missing.Select(r => r.Id).ToArray(), jobIds = jobIds.ToArray() }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return missing.Count;
     }

@@ -24,9 +24,11 @@ public sealed record Submission(SubmissionOutcome Outcome, long? BatchId, Dictio
 
 /// <summary>
 /// <c>POST /batches</c>: validate everything, store batch + arms + runs in one transaction, then enqueue
-/// one Hangfire job per run in the plan's order (seed by seed across arms) on the batch's queue.
+/// one Hangfire job per run in the plan's order (seed by seed across arms) on the batch's queue, all in
+/// one storage transaction (<see cref="RunJobs"/>). Runs left without a live job by a crash in between are
+/// found by <see cref="BatchStore.RepairMissingJobsAsync"/>.
 /// </summary>
-public sealed class BatchSubmission(BatchStore store, IBackgroundJobClient jobs, IOptions<BatchLimits> limits)
+public sealed class BatchSubmission(BatchStore store, JobStorage storage, IOptions<BatchLimits> limits)
 {
     public const int MaxIdempotencyKeyLength = 200;
 
@@ -47,13 +49,10 @@ public sealed class BatchSubmission(BatchStore store, IBackgroundJobClient jobs,
             return new Submission(storedHash == hash ? SubmissionOutcome.Replayed : SubmissionOutcome.KeyReused, batchId, []);
 
         var queue = JobQueues.ForPriority(plan.Queue, plan.Priority);
-        var jobIds = runs.Select(r => Enqueue(jobs, queue, r.Id, plan.Name, r.Arm, r.Seed)).ToList();
+        var jobIds = RunJobs.Enqueue(storage, runs.Select(r => new RunToEnqueue(r.Id, plan.Name, r.Arm, r.Seed, queue)).ToList());
         await store.AttachJobsAsync(runs.Select(r => r.Id).ToList(), jobIds, ct);
         return new Submission(SubmissionOutcome.Created, batchId, []);
     }
-
-    public static string Enqueue(IBackgroundJobClient jobs, string queue, long runId, string batch, string arm, long seed) =>
-        jobs.Enqueue<RunJob>(queue, job => job.RunAsync(runId, batch, arm, seed, CancellationToken.None));
 
     private static Submission Invalid(string field, string message) => new(SubmissionOutcome.Invalid, null, new() { [field] = [message] });
 }

@@ -1,6 +1,8 @@
 using System.Data;
 using Dapper;
 using Npgsql;
+using Microsoft.Extensions.Logging;
+using Runner.Core.Database;
 using Runner.Core.Training;
 using Runner.Core.Workers;
 
@@ -9,9 +11,10 @@ namespace Runner.Core.Batches;
 /// <summary>
 /// The worker's writes to a run. Every write after the claim names its attempt and applies only while
 /// that attempt still owns the run (status running, same attempt): a superseded or cancelled execution
-/// writes nothing, which is what makes a run's result land exactly once.
+/// writes nothing, which is what makes a run's result land exactly once. Every write rides out a short
+/// database outage (<see cref="DatabaseOutage"/>) instead of failing the run; progress writes are skipped meanwhile.
 /// </summary>
-public sealed class RunStore(NpgsqlDataSource db)
+public sealed class RunStore(NpgsqlDataSource db, ILogger<RunStore> logger)
 {
     /// <summary>Executions lost with their worker (SIGKILL, power loss) before the run is failed instead of retried.</summary>
     public const int MaxLostAttempts = 3;
@@ -21,7 +24,10 @@ public sealed class RunStore(NpgsqlDataSource db)
     /// came back after the invisibility timeout). Epochs of an earlier, unfinished attempt are removed in
     /// the same transaction, so the run's rows always belong to one complete execution.
     /// </summary>
-    public async Task<(ClaimOutcome Outcome, RunAssignment? Run)> ClaimAsync(long runId, WorkerIdentity worker, CancellationToken ct)
+    public Task<(ClaimOutcome Outcome, RunAssignment? Run)> ClaimAsync(long runId, WorkerIdentity worker, CancellationToken ct) =>
+        DatabaseOutage.RideOutAsync(() => ClaimOnceAsync(runId, worker, ct), logger, $"the claim of run {runId}");
+
+    private async Task<(ClaimOutcome Outcome, RunAssignment? Run)> ClaimOnceAsync(long runId, WorkerIdentity worker, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -67,7 +73,7 @@ public sealed class RunStore(NpgsqlDataSource db)
     }
 
     /// <summary>Stores one epoch of the attempt; false when the attempt no longer owns the run (cancelled or superseded).</summary>
-    public bool RecordEpoch(RunAssignment run, EpochMetrics e)
+    public bool RecordEpoch(RunAssignment run, EpochMetrics e) => DatabaseOutage.RideOut(() =>
     {
         using var connection = db.OpenConnection();
         return connection.Execute("""
@@ -76,10 +82,26 @@ public sealed class RunStore(NpgsqlDataSource db)
             where exists (select 1 from runs where id = @RunId and attempt = @Attempt and status = 'running')
             """,
             new { run.RunId, run.Attempt, e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestAccuracy, e.LearningRate, e.EpochSeconds, e.TrainingSeconds }) == 1;
+    }, logger, $"epoch {e.Epoch} of run {run.RunId}");
+
+    /// <summary>
+    /// Records how far the attempt is (and, once, how long it took to its first step); false when it no
+    /// longer owns the run. Progress is advisory: while the database is away it is skipped, not waited for.
+    /// </summary>
+    public bool RecordProgress(RunAssignment run, long step, long totalSteps, double? firstStepSeconds = null)
+    {
+        try
+        {
+            return WriteProgress(run, step, totalSteps, firstStepSeconds);
+        }
+        catch (Exception e) when (DatabaseProblem.IsUnavailable(e))
+        {
+            logger.LogWarning("Progress of run {RunId} not recorded: database unavailable ({Error})", run.RunId, e.GetBaseException().Message);
+            return true;
+        }
     }
 
-    /// <summary>Records how far the attempt is (and, once, how long it took to its first step); false when it no longer owns the run.</summary>
-    public bool RecordProgress(RunAssignment run, long step, long totalSteps, double? firstStepSeconds = null)
+    private bool WriteProgress(RunAssignment run, long step, long totalSteps, double? firstStepSeconds)
     {
         using var connection = db.OpenConnection();
         return connection.Execute("""
@@ -115,39 +137,42 @@ public sealed class RunStore(NpgsqlDataSource db)
         """, new { run.RunId, run.Attempt, kind, error });
 
     /// <summary>A transient failure with retries left: the run goes back to queued, keeping the error (Hangfire retries the job).</summary>
-    public async Task RetryLaterAsync(RunAssignment run, string error)
+    public Task RetryLaterAsync(RunAssignment run, string error) => DatabaseOutage.RideOutAsync(async () =>
     {
         await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
+        return await connection.ExecuteAsync("""
             update runs set status = 'queued', error = @error, error_kind = 'transient', transient_failures = transient_failures + 1
             where id = @RunId and attempt = @Attempt and status = 'running'
             """, new { run.RunId, run.Attempt, error });
-    }
+    }, logger, $"the retry of run {run.RunId}");
 
     /// <summary>The number of transient failures the run has had so far.</summary>
-    public async Task<int> TransientFailuresAsync(long runId)
+    public Task<int> TransientFailuresAsync(long runId) => DatabaseOutage.RideOutAsync(async () =>
     {
         await using var connection = await db.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<int>("select transient_failures from runs where id = @runId", new { runId });
-    }
+    }, logger, $"the failure count of run {runId}");
 
     /// <summary>Shutdown: the attempt hands the run back so that the requeued job starts it afresh.</summary>
-    public async Task HandBackAsync(RunAssignment run)
+    public Task HandBackAsync(RunAssignment run) => DatabaseOutage.RideOutAsync(async () =>
     {
         await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
+        return await connection.ExecuteAsync("""
             update runs set status = 'queued', started_at = null, steps_done = null, steps_total = null
             where id = @RunId and attempt = @Attempt and status = 'running'
             """, new { run.RunId, run.Attempt });
-    }
+    }, logger, $"the hand-back of run {run.RunId}");
 
-    public async Task<string?> StatusAsync(long runId)
+    public Task<string?> StatusAsync(long runId) => DatabaseOutage.RideOutAsync(async () =>
     {
         await using var connection = await db.OpenConnectionAsync();
         return await connection.ExecuteScalarAsync<string?>("select status from runs where id = @runId", new { runId });
-    }
+    }, logger, $"the status of run {runId}");
 
-    private async Task<bool> Finish(RunAssignment run, string sql, object parameters)
+    private Task<bool> Finish(RunAssignment run, string sql, object parameters) =>
+        DatabaseOutage.RideOutAsync(() => FinishOnce(run, sql, parameters), logger, $"the result of run {run.RunId}");
+
+    private async Task<bool> FinishOnce(RunAssignment run, string sql, object parameters)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();

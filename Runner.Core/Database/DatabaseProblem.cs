@@ -30,6 +30,19 @@ public static class DatabaseProblem
             StartupException.DatabaseExitCode, error);
     }
 
+    /// <summary>
+    /// Whether an error (or one it wraps, as Hangfire's client does) means PostgreSQL is away for now
+    /// (refused, restarting, shutting down, timed out) rather than that the request was wrong.
+    /// </summary>
+    public static bool IsUnavailable(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+            if (e is PostgresException { SqlState: var state } ? state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal)
+                : e is NpgsqlException { IsTransient: true } or SocketException)
+                return true;
+        return false;
+    }
+
     public static NpgsqlConnectionStringBuilder Parse(string connectionString)
     {
         try

@@ -12,6 +12,8 @@ public static class HangfireSetup
     {
         if (options.InvisibilityTimeoutSeconds < 10)
             throw new StartupException($"{QueueOptions.SectionName}:InvisibilityTimeoutSeconds is {options.InvisibilityTimeoutSeconds}; it must be at least 10.");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.SchemaName, "^[a-z_][a-z0-9_]{0,62}$"))
+            throw new StartupException($"{QueueOptions.SectionName}:SchemaName '{options.SchemaName}' is not a plain PostgreSQL identifier (lower-case letters, digits, _).");
         if (options.PollIntervalSeconds < 1)
             throw new StartupException($"{QueueOptions.SectionName}:PollIntervalSeconds is {options.PollIntervalSeconds}; it must be at least 1.");
 

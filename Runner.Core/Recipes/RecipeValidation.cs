@@ -1,47 +1,82 @@
 namespace Runner.Core.Recipes;
 
+/// <summary>
+/// The range of every recipe field, keyed by its JSON name. A field with no rule here is refused: a
+/// field added to <see cref="Recipe"/> later cannot run until someone states what values make sense.
+/// </summary>
 public static class RecipeValidation
 {
+    private sealed record Rule(Func<Recipe, bool> Ok, Func<Recipe, string> Message);
+
+    public const int MaxKnots = 100;
+    public const double MaxLearningRate = 100;
+
+    private static readonly Dictionary<string, Rule> Rules = new()
+    {
+        ["epochs"] = new(r => r.Epochs is >= 1 and <= 1000, r => $"{r.Epochs} is out of range; use 1 to 1000."),
+        ["batchSize"] = new(r => r.BatchSize is >= 2 and <= 8192, r => $"{r.BatchSize} is out of range; use 2 to 8192."),
+        ["learningRate"] = new(r => ScheduleProblem(r) is null, r => ScheduleProblem(r)!),
+        ["weightDecay"] = new(r => r.WeightDecay is >= 0 and < 1, r => $"{r.WeightDecay} is out of range; use 0 to 1 (per example, e.g. 5e-4)."),
+        ["momentum"] = new(r => r.Momentum is >= 0 and < 1, r => $"{r.Momentum} is out of range; use 0 to 1."),
+        ["gpuData"] = Always,
+        ["maxOptions"] = new(r => r.MaxOptions is >= 1 and <= 10_000, r => $"{r.MaxOptions} is out of range; use 1 to 10000 options per transform."),
+        ["cutout"] = new(r => r.Cutout is >= 0 and <= 32, r => $"{r.Cutout} is out of range; use 0 (off) to 32 pixels."),
+        ["trainSubset"] = new(r => r.TrainSubset is null or (>= 1 and <= 50_000), r => $"{r.TrainSubset} is out of range; use 1 to 50000 or leave it out."),
+        // Below 1/8 the first convolutions have fewer than 8 channels, where libtorch 2.10's CPU convolution
+        // backward was measured to return NaN input gradients (docs/benchmarks.md, known issues).
+        ["width"] = new(r => r.Width is >= 0.125 and <= 4, r => $"{r.Width} is out of range; use a multiplier from 0.125 (8 channels in the first layer) to 4."),
+        ["pool"] = new(r => Enum.IsDefined(r.Pool), r => $"{(int)r.Pool} is not a pool placement; use after-activation, before-activation or before-batch-norm."),
+        ["activation"] = new(r => r.Activation is "relu" or "celu", r => $"'{r.Activation}' is not an activation; use relu or celu."),
+        ["celuAlpha"] = new(r => r.CeluAlpha is > 0 and <= 10, r => $"{r.CeluAlpha} is out of range; CELU's alpha must be above 0 and at most 10."),
+        ["ghostBatchNormSplits"] = new(r => r.GhostBatchNormSplits >= 1 && r.BatchSize % r.GhostBatchNormSplits == 0 && r.BatchSize / r.GhostBatchNormSplits >= 2,
+            r => $"{r.GhostBatchNormSplits} splits must divide the batch size {r.BatchSize} into groups of at least 2."),
+        ["frozenBatchNormScales"] = Always,
+        ["biasLearningRateScale"] = new(r => r.BiasLearningRateScale is > 0 and <= 1000, _ => "Must be above 0 and at most 1000."),
+        ["biasWeightDecayScale"] = new(r => r.BiasWeightDecayScale is >= 0 and <= 1000, _ => "Use 0 to 1000."),
+        ["outputScale"] = new(r => r.OutputScale is > 0 and <= 100, _ => "Must be above 0 and at most 100."),
+        ["whitening"] = Always,
+        ["whiteningEpsilon"] = new(r => r.WhiteningEpsilon is > 0 and <= 10, _ => "Must be above 0 and at most 10."),
+        ["whiteningImages"] = new(r => r.WhiteningImages is >= 1 and <= 50_000, _ => "Use 1 to 50000 images."),
+        ["labelSmoothing"] = new(r => r.LabelSmoothing is >= 0 and < 1, r => $"{r.LabelSmoothing} is out of range; use 0 (off) to below 1."),
+        ["ema"] = Always,
+        ["emaMomentum"] = new(r => r.EmaMomentum is > 0 and < 1, r => $"{r.EmaMomentum} is out of range; use a value between 0 and 1."),
+        ["emaEvery"] = new(r => r.EmaEvery is >= 1 and <= 1000, _ => "Update the EMA every 1 to 1000 batches."),
+        ["tta"] = Always,
+        ["precision"] = new(r => r.Precision is "fp32" or "fp16", r => $"'{r.Precision}' is not a precision; use fp32 or fp16."),
+    };
+
+    private static Rule Always => new(_ => true, _ => "");
+
+    /// <summary>The recipe's fields by JSON name, as its canonical JSON writes them.</summary>
+    public static readonly IReadOnlyList<string> Fields = RecipeJson.ToNode(new Recipe()).Select(p => p.Key).ToList();
+
+    /// <summary>Whether <paramref name="field"/> has a stated range.</summary>
+    public static bool HasRule(string field) => Rules.ContainsKey(field);
+
     /// <summary>Every problem with a recipe, keyed by the field's JSON name; empty when the recipe is valid.</summary>
     public static Dictionary<string, string[]> Validate(this Recipe r)
     {
         var errors = new Dictionary<string, string[]>();
-        void Check(bool ok, string field, string message)
+        foreach (var field in Fields)
         {
-            if (!ok)
-                errors[field] = [message];
+            if (!Rules.TryGetValue(field, out var rule))
+                errors[field] = ["This field has no stated range yet, so no recipe may use it (Runner.Core/Recipes/RecipeValidation.cs)."];
+            else if (!rule.Ok(r))
+                errors[field] = [rule.Message(r)];
         }
-
-        Check(r.Epochs is >= 1 and <= 1000, "epochs", $"{r.Epochs} is out of range; use 1 to 1000.");
-        Check(r.BatchSize is >= 2 and <= 8192, "batchSize", $"{r.BatchSize} is out of range; use 2 to 8192.");
-        Check(r.GhostBatchNormSplits >= 1 && r.BatchSize % r.GhostBatchNormSplits == 0, "ghostBatchNormSplits",
-            $"{r.GhostBatchNormSplits} splits must be at least 1 and divide the batch size {r.BatchSize}.");
-        var s = r.LearningRate;
-        Check(s.Knots.Length >= 2 && s.Knots.Length == s.Values.Length, "learningRate", "Give at least two knots and one value per knot.");
-        if (s.Knots.Length == s.Values.Length)
-        {
-            Check(s.Knots.Zip(s.Knots.Skip(1)).All(k => k.Second > k.First) && s.Knots[0] >= 0, "learningRate.knots", "Knots must start at 0 or later and increase.");
-            Check(s.Values.All(v => v >= 0 && double.IsFinite(v)), "learningRate.values", "Learning rates must be finite and not negative.");
-        }
-        Check(r.WeightDecay is >= 0 and < 1, "weightDecay", $"{r.WeightDecay} is out of range; use 0 to 1 (per example, e.g. 5e-4).");
-        Check(r.Momentum is >= 0 and < 1, "momentum", $"{r.Momentum} is out of range; use 0 to 1.");
-        Check(r.MaxOptions >= 1, "maxOptions", "At least one option per transform.");
-        Check(r.Cutout is >= 0 and <= 32, "cutout", $"{r.Cutout} is out of range; use 0 (off) to 32 pixels.");
-        Check(r.TrainSubset is null or (>= 1 and <= 50_000), "trainSubset", $"{r.TrainSubset} is out of range; use 1 to 50000 or leave it out.");
-        // Below 1/8 the first convolutions have fewer than 8 channels, where libtorch 2.10's CPU convolution
-        // backward was measured to return NaN input gradients (docs/benchmarks.md, known issues).
-        Check(r.Width is >= 0.125 and <= 4, "width", $"{r.Width} is out of range; use a multiplier from 0.125 (8 channels in the first layer) to 4.");
-        Check(r.Activation is "relu" or "celu", "activation", $"'{r.Activation}' is not an activation; use relu or celu.");
-        Check(r.CeluAlpha > 0, "celuAlpha", "CELU's alpha must be positive.");
-        Check(r.BiasLearningRateScale > 0, "biasLearningRateScale", "Must be positive.");
-        Check(r.BiasWeightDecayScale >= 0, "biasWeightDecayScale", "Must not be negative.");
-        Check(r.OutputScale > 0, "outputScale", "Must be positive.");
-        Check(r.WhiteningEpsilon > 0, "whiteningEpsilon", "Must be positive.");
-        Check(r.WhiteningImages is >= 1 and <= 50_000, "whiteningImages", "Use 1 to 50000 images.");
-        Check(r.LabelSmoothing is >= 0 and < 1, "labelSmoothing", $"{r.LabelSmoothing} is out of range; use 0 (off) to below 1.");
-        Check(r.EmaMomentum is > 0 and < 1, "emaMomentum", $"{r.EmaMomentum} is out of range; use a value between 0 and 1.");
-        Check(r.EmaEvery >= 1, "emaEvery", "Update the EMA every 1 or more batches.");
-        Check(r.Precision is "fp32" or "fp16", "precision", $"'{r.Precision}' is not a precision; use fp32 or fp16.");
         return errors;
+    }
+
+    private static string? ScheduleProblem(Recipe r)
+    {
+        if (r.LearningRate is not { Knots: { } knots, Values: { } values })
+            return "Give the schedule as {\"knots\": [0, ...], \"values\": [...]}, knots in epochs.";
+        if (knots.Length < 2 || knots.Length > MaxKnots || knots.Length != values.Length)
+            return $"Give 2 to {MaxKnots} knots and one value per knot.";
+        if (knots[0] != 0 || !knots.Zip(knots.Skip(1)).All(k => k.Second > k.First) || !knots.All(k => k <= 1000))
+            return "Knots (epochs) must start at 0 and strictly increase, up to 1000.";
+        if (!values.All(v => v is >= 0 and <= MaxLearningRate))
+            return $"Learning rates must be from 0 to {MaxLearningRate}.";
+        return null;
     }
 }

@@ -71,13 +71,25 @@ public static class AblationAnalysis
         var errors = new Dictionary<string, string[]>();
         if (arms.Count == 0)
             errors["arms"] = ["At least one arm is needed."];
+        else if (arms.Count > AnalysisSettings.MaxArms)
+            errors["arms"] = [$"{arms.Count} arms is more than the limit of {AnalysisSettings.MaxArms}."];
+        else if (settings.AllPairs && arms.Count > AnalysisSettings.MaxAllPairsArms)
+            errors["compare"] = [$"All pairs of {arms.Count} arms is {arms.Count * (arms.Count - 1) / 2} tests; all-pairs takes at most {AnalysisSettings.MaxAllPairsArms} arms."];
+        if (errors.Count > 0)
+            return errors;
         for (var i = 0; i < arms.Count; i++)
         {
             var arm = arms[i];
             if (string.IsNullOrWhiteSpace(arm.Name))
                 errors[$"arms[{i}].name"] = ["An arm needs a name."];
+            else if (arm.Name.Length > 100 || arm.Name.Any(char.IsControl))
+                errors[$"arms[{i}].name"] = ["Use at most 100 printable characters."];
             else if (arms.Take(i).Any(a => a.Name == arm.Name))
                 errors[$"arms[{i}].name"] = [$"'{arm.Name}' is used by more than one arm."];
+            if (arm.Values.Count > AnalysisSettings.MaxValuesPerArm)
+                errors[$"arms[{i}].values"] = [$"{arm.Values.Count} values is more than the limit of {AnalysisSettings.MaxValuesPerArm} per arm."];
+            else if (arm.Values.Select((v, j) => (v, j)).FirstOrDefault(x => x.v is { } v && double.IsFinite(v) && Math.Abs(v) > AnalysisSettings.MaxMagnitude) is { v: not null } huge)
+                errors[$"arms[{i}].values[{huge.j}]"] = [$"{huge.v} is beyond ±{AnalysisSettings.MaxMagnitude:G}; rescale the metric."];
             if (arm.Seeds is { } seeds && seeds.Count != arm.Values.Count)
                 errors[$"arms[{i}].seeds"] = [$"{seeds.Count} seeds for {arm.Values.Count} values; give one seed per value."];
             else if (arm.Seeds is { } s && s.Distinct().Count() != s.Count)
@@ -87,14 +99,14 @@ public static class AblationAnalysis
         }
         if (baseline is not null && arms.All(a => a.Name != baseline))
             errors["baseline"] = [$"'{baseline}' is not one of the arms."];
-        if (settings.Level is <= 0 or >= 1 || double.IsNaN(settings.Level))
-            errors["level"] = [$"{settings.Level} is not a confidence level; use a value between 0 and 1, such as 0.95."];
-        if (settings.Power is <= 0 or >= 1 || double.IsNaN(settings.Power))
-            errors["power"] = [$"{settings.Power} is not a power; use a value between 0 and 1, such as 0.8."];
-        if (settings.PilotSd is { } sd && !(sd > 0 && double.IsFinite(sd)))
-            errors["pilotSd"] = ["A pilot standard deviation must be positive."];
-        if (settings.TargetDifference is { } t && !(t != 0 && double.IsFinite(t)))
-            errors["targetDifference"] = ["A target difference must be a non-zero number."];
+        if (!(settings.Level is >= AnalysisSettings.MinLevel and <= AnalysisSettings.MaxLevel))
+            errors["level"] = [$"{settings.Level} is not a usable confidence level; use {AnalysisSettings.MinLevel} to {AnalysisSettings.MaxLevel}, such as 0.95."];
+        if (!(settings.Power is >= AnalysisSettings.MinPower and <= AnalysisSettings.MaxPower))
+            errors["power"] = [$"{settings.Power} is not a usable power; use {AnalysisSettings.MinPower} to {AnalysisSettings.MaxPower}, such as 0.8."];
+        if (settings.PilotSd is { } sd && !(sd > 0 && sd <= AnalysisSettings.MaxMagnitude))
+            errors["pilotSd"] = [$"A pilot standard deviation must be positive and at most {AnalysisSettings.MaxMagnitude:G}."];
+        if (settings.TargetDifference is { } t && !(t != 0 && Math.Abs(t) <= AnalysisSettings.MaxMagnitude))
+            errors["targetDifference"] = [$"A target difference must be a non-zero number within ±{AnalysisSettings.MaxMagnitude:G}."];
         return errors;
     }
 

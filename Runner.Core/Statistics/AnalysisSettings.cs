@@ -12,6 +12,21 @@ public enum Goal
 /// <summary>How a set of arms is analysed. The defaults are the honest choices: Welch, Holm, 95%.</summary>
 public sealed record AnalysisSettings
 {
+    // Beyond these bounds the quantiles and root searches stop meaning anything (a level of 1 − 1e-16
+    // has an infinite interval; a power below α/2 is below the test's own false-positive rate).
+    public const double MinLevel = 0.5;
+    public const double MaxLevel = 0.9999;
+    public const double MinPower = 0.5;
+    public const double MaxPower = 0.9999;
+
+    /// <summary>The largest magnitude of a value, a spread or a difference; squares of larger ones overflow sums.</summary>
+    public const double MaxMagnitude = 1e12;
+
+    /// <summary>The most arms in one analysis, and in one all-pairs analysis (n(n−1)/2 tests, each with a power search).</summary>
+    public const int MaxArms = 200;
+    public const int MaxAllPairsArms = 50;
+    public const int MaxValuesPerArm = 10_000;
+
     public double Level { get; init; } = 0.95;
     public Correction Correction { get; init; } = Correction.Holm;
     public UnpairedTest Test { get; init; } = UnpairedTest.Welch;

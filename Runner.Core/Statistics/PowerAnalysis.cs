@@ -17,7 +17,7 @@ public static class PowerAnalysis
         return NoncentralT.UpperTail(critical, df, ncp);
     }
 
-    /// <summary>Runs per arm (fractional, as power.t.test reports it) for the given power; null when over ten million.</summary>
+    /// <summary>Runs per arm (fractional, as power.t.test reports it) for the given power; null when over ten million or not computable.</summary>
     public static double? RunsPerArm(double difference, double sd, double alpha, double power, bool twoSided = true)
     {
         const double most = 1e7;
@@ -30,19 +30,23 @@ public static class PowerAnalysis
         var guess = 2 * Math.Pow(z * sd / difference, 2);
         var (low, high) = (Math.Max(2, guess * 0.8), Math.Min(most, guess * 1.25 + 4));
         if (Gap(low) < 0 && Gap(high) >= 0)
-            return Brent.FindRoot(Gap, low, high, 1e-8, 200);
-        if (Gap(most) < 0)
+            return Root(Gap, low, high, 1e-8);
+        if (!(Gap(most) >= 0))
             return null;
-        return Brent.FindRoot(Gap, 2, most, 1e-8, 200);
+        return Root(Gap, 2, most, 1e-8);
     }
 
-    /// <summary>The smallest difference (in the metric's units) detected with the given power at n runs per arm.</summary>
-    public static double MinimumDetectableDifference(double n, double sd, double alpha, double power, bool twoSided = true)
+    /// <summary>The smallest difference (in the metric's units) detected with the given power at n runs per arm; null when not computable.</summary>
+    public static double? MinimumDetectableDifference(double n, double sd, double alpha, double power, bool twoSided = true)
     {
         double Gap(double d) => Power(n, d * sd, sd, alpha, twoSided) - power;
         var high = 1.0;
-        while (Gap(high) < 0)
+        while (Gap(high) < 0 && high < 1e6)
             high *= 2;
-        return Brent.FindRoot(Gap, 0, high, 1e-12, 200) * sd;
+        return Root(Gap, 0, high, 1e-12) * sd;
     }
+
+    /// <summary>A root of <paramref name="f"/> in the bracket, or null where the bracket holds none (extreme inputs).</summary>
+    private static double? Root(Func<double, double> f, double low, double high, double accuracy) =>
+        Brent.TryFindRoot(f, low, high, accuracy, 200, out var root) && double.IsFinite(root) ? root : null;
 }

@@ -229,15 +229,33 @@ public sealed class BatchApiTests : IAsyncLifetime
         var id = (await Submit(Tiny))["batch"]!["id"]!.GetValue<long>();
         await _db.ExecuteAsync($"delete from hangfire.jobqueue; delete from hangfire.job; update runs set job_id = null, queued_at = now() - interval '2 minutes' where batch_id = {id} and position < 4");
         var store = _api.Services.GetRequiredService<BatchStore>();
-        var jobs = _api.Services.GetRequiredService<IBackgroundJobClient>();
+        var storage = _api.Services.GetRequiredService<JobStorage>();
 
-        var repaired = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1),
-            run => BatchSubmission.Enqueue(jobs, JobQueues.ForPriority(run.Queue, run.Priority), run.RunId, run.Batch, run.Arm, run.Seed), default);
-        var again = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), _ => throw new InvalidOperationException("nothing is left to repair"), default);
+        var repaired = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), "hangfire", runs => RunJobs.Enqueue(storage, runs), default);
+        var again = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), "hangfire", _ => throw new InvalidOperationException("nothing is left to repair"), default);
 
         Assert.Equal((4, 0), (repaired, again));
         Assert.Equal(4L, await _db.ScalarAsync<long>("select count(*) from hangfire.jobqueue where queue = 'cpu-2-normal'"));
         Assert.Equal(0L, await _db.ScalarAsync<long>($"select count(*) from runs where batch_id = {id} and job_id is null"));
+    }
+
+    [Fact]
+    public async Task A_queued_run_whose_job_was_deleted_in_the_dashboard_gets_a_new_job()
+    {
+        var id = (await Submit(Tiny))["batch"]!["id"]!.GetValue<long>();
+        var deleted = (await _db.ScalarAsync<string>($"select job_id from runs where batch_id = {id} and position = 0"))!;
+        Assert.True(_api.Services.GetRequiredService<IBackgroundJobClient>().Delete(deleted));
+        await _db.ExecuteAsync($"update runs set queued_at = now() - interval '2 minutes' where batch_id = {id}");
+        var store = _api.Services.GetRequiredService<BatchStore>();
+        var storage = _api.Services.GetRequiredService<JobStorage>();
+
+        var repaired = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), "hangfire", runs => RunJobs.Enqueue(storage, runs), default);
+
+        Assert.Equal(1, repaired);
+        var replacement = (await _db.ScalarAsync<string>($"select job_id from runs where batch_id = {id} and position = 0"))!;
+        Assert.NotEqual(deleted, replacement);
+        Assert.Equal("Enqueued", await _db.ScalarAsync<string>($"select statename from hangfire.job where id = {replacement}"));
+        Assert.Equal("queued", await _db.ScalarAsync<string>($"select status from runs where batch_id = {id} and position = 0"));
     }
 
     [Fact]

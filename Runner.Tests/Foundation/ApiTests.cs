@@ -77,7 +77,7 @@ public sealed class ApiTests : IAsyncLifetime
     {
         await using var api = new ApiFactory(_db.ConnectionString, fromLoopback: true);
         using var client = api.CreateClient();
-        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/workers/probe", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/workers/probe", new StringContent("", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/hangfire")).StatusCode);
     }
 

@@ -149,10 +149,12 @@ public sealed class BatchPageTests
 
         Assert.Contains("12 of 15 runs finished: 12 done, 1 running, 2 queued", running);
         Assert.Contains("left.", running);
-        Assert.Contains("<script>", running);
-        Assert.Contains("fetch('/batches/7'", running);
-        Assert.DoesNotContain("<script>", completed);
-        Assert.Matches("data-status=\"succeeded\" style=\"width:80%\"", running);
+        Assert.Contains($"<script src=\"{PageLayout.ScriptPath}\"></script>", running);
+        Assert.Contains("id=\"bar\" data-batch=\"7\" data-finished=\"12\"", running);
+        Assert.Contains("fetch('/batches/' + bar.dataset.batch", PageLayout.LiveScript);
+        Assert.DoesNotContain("<script", completed);
+        Assert.Contains("data-status=\"succeeded\" x=\"0\" width=\"80\"", running);
+        Assert.DoesNotContain("style=", running);
     }
 
     [Fact]

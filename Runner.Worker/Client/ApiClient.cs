@@ -36,7 +36,8 @@ public sealed class ApiClient(string baseUrl, string? apiKey) : IDisposable
 
     public Task<JsonNode> GetAsync(string path, CancellationToken ct) => Send(new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), ct);
 
-    public Task<JsonNode> DeleteAsync(string path, CancellationToken ct) => Send(new HttpRequestMessage(HttpMethod.Delete, path.TrimStart('/')), ct);
+    public Task<JsonNode> DeleteAsync(string path, CancellationToken ct) =>
+        Send(new HttpRequestMessage(HttpMethod.Delete, path.TrimStart('/')) { Content = new StringContent("", Encoding.UTF8, "application/json") }, ct);
 
     public async Task<string> GetTextAsync(string path, CancellationToken ct)
     {
