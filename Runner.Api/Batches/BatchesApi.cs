@@ -152,7 +152,10 @@ public static class BatchesApi
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
-        var analysis = BatchAnalysis.For(batch, await store.SamplesAsync(id, chosen!, ct), settings, chosen!);
+        var samples = await store.SamplesAsync(id, chosen!, ct);
+        if (AblationAnalysis.Validate(samples, batch.Baseline, settings) is { Count: > 0 } refused)
+            return TypedResults.ValidationProblem(refused);
+        var analysis = BatchAnalysis.For(batch, samples, settings, chosen!);
         return AnalysisApi.WantsText(http)
             ? TypedResults.Text($"{analysis.Batch} (batch {analysis.BatchId}): {analysis.BasedOn}\n\n{AnalysisTable.Render(analysis.Analysis)}", "text/plain; charset=utf-8")
             : TypedResults.Ok(analysis);

@@ -1,15 +1,13 @@
-using Hangfire;
 using Runner.Core.Batches;
-using Runner.Core.Queueing;
 
 namespace Runner.Api.Batches;
 
 /// <summary>
-/// A batch is stored in one transaction and its jobs are enqueued right after; if the API stops in
-/// between, or someone deletes a queued run's job in the dashboard, the run would wait forever. This
-/// sweep gives such runs a new job once they are a minute old.
+/// A batch's runs are stored with their jobs, but a job can still go away behind Runner's back (the
+/// dashboard's Delete button, a manual clean-up), and the run would wait forever. This sweep gives such
+/// runs a new job once they are a minute old.
 /// </summary>
-public sealed class MissingJobsRepair(BatchStore store, JobStorage storage, IConfiguration configuration, ILogger<MissingJobsRepair> logger) : BackgroundService
+public sealed class MissingJobsRepair(BatchStore store, ILogger<MissingJobsRepair> logger) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan OlderThan = TimeSpan.FromMinutes(1);
@@ -21,8 +19,7 @@ public sealed class MissingJobsRepair(BatchStore store, JobStorage storage, ICon
         {
             try
             {
-                var repaired = await store.RepairMissingJobsAsync(OlderThan, QueueOptions.From(configuration).SchemaName,
-                    runs => RunJobs.Enqueue(storage, runs), stoppingToken);
+                var repaired = await store.RepairMissingJobsAsync(OlderThan, stoppingToken);
                 if (repaired > 0)
                     logger.LogWarning("Enqueued {Count} queued runs that had no live job", repaired);
             }

@@ -8,11 +8,8 @@ using Runner.Core.Statistics;
 
 namespace Runner.Core.Batches;
 
-/// <summary>A stored run as created with its batch, before its job exists.</summary>
-public sealed record CreatedRun(long Id, string Arm, long Seed);
-
 /// <summary>Batches, arms and runs: creation in one transaction, cancellation, and the queries behind the API.</summary>
-public sealed class BatchStore(NpgsqlDataSource db)
+public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
 {
     private const string BatchColumns = """
         b.id, b.name, b.status, b.seeds, b.baseline, b.metric, b.level, b.correction, b.test, b.queue, b.priority, b.data,
@@ -42,10 +39,11 @@ public sealed class BatchStore(NpgsqlDataSource db)
         """;
 
     /// <summary>
-    /// Stores the batch, its arms and every run in one transaction. With an idempotency key already used,
-    /// nothing is written and the earlier batch's id is returned with <c>Created = false</c>.
+    /// Stores the batch, its arms, every run and every run's enqueued Hangfire job (<see cref="RunJobs"/>) in
+    /// one transaction. With an idempotency key already used, nothing is written and the earlier batch's id
+    /// is returned with <c>Created = false</c>.
     /// </summary>
-    public async Task<(long BatchId, bool Created, string? StoredHash, IReadOnlyList<CreatedRun> Runs)> CreateAsync(
+    public async Task<(long BatchId, bool Created, string? StoredHash)> CreateAsync(
         BatchPlan plan, JsonNode spec, string? idempotencyKey, string requestHash, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -66,7 +64,7 @@ public sealed class BatchStore(NpgsqlDataSource db)
         {
             var existing = await connection.QuerySingleAsync<(long Id, string Hash)>(new CommandDefinition(
                 "select id, request_hash from batches where idempotency_key = @idempotencyKey", new { idempotencyKey }, tx, cancellationToken: ct));
-            return (existing.Id, false, existing.Hash, []);
+            return (existing.Id, false, existing.Hash);
         }
 
         var armIds = new Dictionary<string, long>();
@@ -85,10 +83,11 @@ public sealed class BatchStore(NpgsqlDataSource db)
         }
 
         var runs = plan.Runs;
+        var jobIds = await RunJobs.ReserveIdsAsync(connection, tx, queueOptions.SchemaName, runs.Count, ct);
         var created = (await connection.QueryAsync<(long Id, int Position)>(new CommandDefinition("""
-            insert into runs (batch_id, arm_id, seed, position, recipe, recipe_hash)
-            select @batchId, a.id, s.seed, s.position, a.recipe, a.recipe_hash
-            from unnest(@armIds, @seeds, @positions) with ordinality as s(arm_id, seed, position, n)
+            insert into runs (batch_id, arm_id, seed, position, recipe, recipe_hash, job_id)
+            select @batchId, a.id, s.seed, s.position, a.recipe, a.recipe_hash, s.job_id::text
+            from unnest(@armIds, @seeds, @positions, @jobIds) with ordinality as s(arm_id, seed, position, job_id, n)
             join arms a on a.id = s.arm_id
             order by s.n
             returning id, position
@@ -96,35 +95,30 @@ public sealed class BatchStore(NpgsqlDataSource db)
             new
             {
                 batchId, armIds = runs.Select(r => armIds[r.Arm.Name]).ToArray(), seeds = runs.Select(r => r.Seed).ToArray(),
-                positions = runs.Select(r => r.Position).ToArray(),
-            }, tx, cancellationToken: ct))).ToList();
+                positions = runs.Select(r => r.Position).ToArray(), jobIds,
+            }, tx, cancellationToken: ct))).ToDictionary(r => r.Position, r => r.Id);
+        var queue = JobQueues.ForPriority(plan.Queue, plan.Priority);
+        await RunJobs.InsertAsync(connection, tx, queueOptions.SchemaName,
+            runs.Select(r => new RunToEnqueue(created[r.Position], plan.Name, r.Arm.Name, r.Seed, queue)).ToList(), jobIds, ct);
         await tx.CommitAsync(ct);
-        var byPosition = created.ToDictionary(r => r.Position, r => r.Id);
-        return (batchId.Value, true, requestHash, runs.Select(r => new CreatedRun(byPosition[r.Position], r.Arm.Name, r.Seed)).ToList());
-    }
-
-    public async Task AttachJobsAsync(IReadOnlyList<long> runIds, IReadOnlyList<string> jobIds, CancellationToken ct)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            update runs r set job_id = j.job_id from unnest(@runIds, @jobIds) as j(run_id, job_id) where r.id = j.run_id
-            """, new { runIds = runIds.ToArray(), jobIds = jobIds.ToArray() }, cancellationToken: ct));
+        return (batchId.Value, true, requestHash);
     }
 
     /// <summary>
-    /// Queued runs that no live Hangfire job will ever execute: stored without a job (the API stopped between
-    /// storing a batch and enqueueing it), or whose job is gone, deleted (the dashboard's Delete button),
-    /// failed or finished while the run still waits. Each gets a new job from <paramref name="enqueue"/>, in
-    /// run order, under row locks so two APIs never both repair one.
+    /// Queued runs that no live Hangfire job will ever execute: whose job is gone, deleted (the dashboard's
+    /// Delete button), failed or finished while the run still waits, or that have none (stored before jobs
+    /// were written with their runs). Each gets a new enqueued job in the same transaction, in run order,
+    /// under row locks so two APIs never both repair one.
     /// </summary>
-    public async Task<int> RepairMissingJobsAsync(TimeSpan olderThan, string hangfireSchema, Func<IReadOnlyList<RunToEnqueue>, IReadOnlyList<string>> enqueue, CancellationToken ct)
+    public async Task<int> RepairMissingJobsAsync(TimeSpan olderThan, CancellationToken ct)
     {
+        var schema = queueOptions.SchemaName;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var missing = (await connection.QueryAsync<(long Id, string Batch, string Arm, long Seed, string Queue, string Priority)>(new CommandDefinition($"""
             select r.id, b.name, a.name, r.seed, b.queue, b.priority
             from runs r join arms a on a.id = r.arm_id join batches b on b.id = r.batch_id
-            left join "{hangfireSchema}".job j on j.id = r.job_id::bigint
+            left join "{schema}".job j on j.id = r.job_id::bigint
             where r.status = 'queued' and r.queued_at < now() - @olderThan
               and (j.id is null or j.statename is null or j.statename not in ('Enqueued', 'Processing', 'Scheduled', 'Awaiting'))
             order by r.batch_id, r.position
@@ -132,10 +126,12 @@ public sealed class BatchStore(NpgsqlDataSource db)
             """, new { olderThan }, tx, cancellationToken: ct))).ToList();
         if (missing.Count == 0)
             return 0;
-        var jobIds = enqueue(missing.Select(r => new RunToEnqueue(r.Id, r.Batch, r.Arm, r.Seed, JobQueues.ForPriority(r.Queue, r.Priority))).ToList());
+        var jobIds = await RunJobs.ReserveIdsAsync(connection, tx, schema, missing.Count, ct);
+        await RunJobs.InsertAsync(connection, tx, schema,
+            missing.Select(r => new RunToEnqueue(r.Id, r.Batch, r.Arm, r.Seed, JobQueues.ForPriority(r.Queue, r.Priority))).ToList(), jobIds, ct);
         await connection.ExecuteAsync(new CommandDefinition("""
-            update runs r set job_id = j.job_id from unnest(@runIds, @jobIds) as j(run_id, job_id) where r.id = j.run_id
-            """, new { runIds = missing.Select(r => r.Id).ToArray(), jobIds = jobIds.ToArray() }, tx, cancellationToken: ct));
+            update runs r set job_id = j.job_id::text from unnest(@runIds, @jobIds) as j(run_id, job_id) where r.id = j.run_id
+            """, new { runIds = missing.Select(r => r.Id).ToArray(), jobIds }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return missing.Count;
     }

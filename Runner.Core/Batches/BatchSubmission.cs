@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Hangfire;
 using Microsoft.Extensions.Options;
-using Runner.Core.Queueing;
 
 namespace Runner.Core.Batches;
 
@@ -23,12 +21,11 @@ public enum SubmissionOutcome
 public sealed record Submission(SubmissionOutcome Outcome, long? BatchId, Dictionary<string, string[]> Errors);
 
 /// <summary>
-/// <c>POST /batches</c>: validate everything, store batch + arms + runs in one transaction, then enqueue
-/// one Hangfire job per run in the plan's order (seed by seed across arms) on the batch's queue, all in
-/// one storage transaction (<see cref="RunJobs"/>). Runs left without a live job by a crash in between are
-/// found by <see cref="BatchStore.RepairMissingJobsAsync"/>.
+/// <c>POST /batches</c>: validate everything, then store the batch, its arms, its runs and one enqueued
+/// Hangfire job per run (in the plan's order, seed by seed across arms, on the batch's queue) in one
+/// transaction (<see cref="BatchStore.CreateAsync"/>).
 /// </summary>
-public sealed class BatchSubmission(BatchStore store, JobStorage storage, IOptions<BatchLimits> limits)
+public sealed class BatchSubmission(BatchStore store, IOptions<BatchLimits> limits)
 {
     public const int MaxIdempotencyKeyLength = 200;
 
@@ -44,14 +41,10 @@ public sealed class BatchSubmission(BatchStore store, JobStorage storage, IOptio
             return new Submission(SubmissionOutcome.Invalid, null, errors);
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body!.ToJsonString())));
-        var (batchId, created, storedHash, runs) = await store.CreateAsync(plan, body, idempotencyKey, hash, ct);
-        if (!created)
-            return new Submission(storedHash == hash ? SubmissionOutcome.Replayed : SubmissionOutcome.KeyReused, batchId, []);
-
-        var queue = JobQueues.ForPriority(plan.Queue, plan.Priority);
-        var jobIds = RunJobs.Enqueue(storage, runs.Select(r => new RunToEnqueue(r.Id, plan.Name, r.Arm, r.Seed, queue)).ToList());
-        await store.AttachJobsAsync(runs.Select(r => r.Id).ToList(), jobIds, ct);
-        return new Submission(SubmissionOutcome.Created, batchId, []);
+        var (batchId, created, storedHash) = await store.CreateAsync(plan, body, idempotencyKey, hash, ct);
+        return created
+            ? new Submission(SubmissionOutcome.Created, batchId, [])
+            : new Submission(storedHash == hash ? SubmissionOutcome.Replayed : SubmissionOutcome.KeyReused, batchId, []);
     }
 
     private static Submission Invalid(string field, string message) => new(SubmissionOutcome.Invalid, null, new() { [field] = [message] });

@@ -1,6 +1,9 @@
-using Hangfire;
+using System.Data;
+using Dapper;
 using Hangfire.Common;
 using Hangfire.States;
+using Hangfire.Storage;
+using Npgsql;
 
 namespace Runner.Core.Batches;
 
@@ -8,34 +11,57 @@ namespace Runner.Core.Batches;
 public sealed record RunToEnqueue(long RunId, string Batch, string Arm, long Seed, string Queue);
 
 /// <summary>
-/// Enqueues many runs' jobs at once through Hangfire's storage API: each job is created (without a
-/// state, expiring unless enqueued), then one storage transaction gives every job its Enqueued state
-/// and queue entry in the runs' order, so workers see either all of a batch's jobs or none, in the
-/// interleaved order the planner chose. This does what BackgroundJobClient.Enqueue does per job
-/// (SetJobState + AddToQueue + PersistJob) in one commit instead of one per job.
+/// Writes runs' Hangfire jobs, already enqueued, inside the caller's database transaction, so that a
+/// batch, its runs and their jobs are stored together or not at all, with one statement per table
+/// however many runs there are. The rows are what Hangfire.PostgreSql writes for
+/// <c>BackgroundJobClient.Enqueue</c> (job, Enqueued state, queue entry, a NOTIFY that wakes idle workers;
+/// <c>RunJobsTests</c> compares them), serialised by Hangfire's own serializers. Job ids are taken from the
+/// job table's sequence and handed out in run order, because workers take a queue's jobs in job-id order
+/// and the interleaved run order (seed by seed across arms) rests on it.
 /// </summary>
 public static class RunJobs
 {
-    /// <summary>Jobs never enqueued (the API stopped between creating and enqueueing them) disappear after this.</summary>
-    private static readonly TimeSpan UnenqueuedLifetime = TimeSpan.FromDays(1);
+    public const string EnqueuedReason = "Run of an ablation batch";
 
-    public static IReadOnlyList<string> Enqueue(JobStorage storage, IReadOnlyList<RunToEnqueue> runs)
+    /// <summary>Job ids, in run order: taken before the runs are written, so each run row can name its job.</summary>
+    public static async Task<long[]> ReserveIdsAsync(IDbConnection connection, IDbTransaction tx, string schema, int count, CancellationToken ct)
     {
-        using var connection = storage.GetConnection();
-        // One after another: Hangfire.PostgreSql's workers take a queue's jobs in job-id order, so the ids must follow the runs' order.
-        var createdAt = DateTime.UtcNow;
-        var ids = runs.Select(run => connection.CreateExpiredJob(Job(run), new Dictionary<string, string?>(), createdAt, UnenqueuedLifetime)).ToList();
-        using var transaction = connection.CreateWriteTransaction();
-        foreach (var (run, id) in runs.Zip(ids))
-        {
-            transaction.SetJobState(id, new EnqueuedState(run.Queue) { Reason = "Run of an ablation batch" });
-            transaction.AddToQueue(run.Queue, id);
-            transaction.PersistJob(id);
-        }
-        transaction.Commit();
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition(
+            $"select nextval(pg_get_serial_sequence('\"{schema}\".job', 'id')) from generate_series(1, @count)",
+            new { count }, tx, cancellationToken: ct))).Order().ToArray();
         return ids;
     }
 
-    private static Job Job(RunToEnqueue run) =>
+    /// <summary>Writes one enqueued job per run with the reserved ids (same order as <paramref name="runs"/>).</summary>
+    public static async Task InsertAsync(NpgsqlConnection connection, IDbTransaction tx, string schema, IReadOnlyList<RunToEnqueue> runs, long[] ids, CancellationToken ct)
+    {
+        var now = DateTime.UtcNow;
+        var invocations = runs.Select(r => InvocationData.SerializeJob(Job(r))).ToList();
+        var states = runs.Select(r => SerializationHelper.Serialize(new EnqueuedState(r.Queue) { Reason = EnqueuedReason }.SerializeData())).ToArray();
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            insert into "{schema}".job (id, invocationdata, arguments, createdat)
+            select id, invocation::jsonb, arguments::jsonb, @now from unnest(@ids, @invocationData, @arguments) as j(id, invocation, arguments);
+
+            with s as (
+                insert into "{schema}".state (jobid, name, reason, createdat, data)
+                select id, 'Enqueued', @reason, @now, data::jsonb from unnest(@ids, @states) as s(id, data)
+                returning id, jobid)
+            update "{schema}".job j set stateid = s.id, statename = 'Enqueued' from s where j.id = s.jobid;
+
+            insert into "{schema}".jobqueue (jobid, queue) select id, queue from unnest(@ids, @queues) with ordinality as q(id, queue, n) order by n;
+            notify new_job;
+            """,
+            new
+            {
+                ids, now, reason = EnqueuedReason, states,
+                invocationData = invocations.Select(i => SerializationHelper.Serialize(i)).ToArray(),
+                arguments = invocations.Select(i => i.Arguments).ToArray(),
+                queues = runs.Select(r => r.Queue).ToArray(),
+            }, tx, cancellationToken: ct));
+    }
+
+    /// <summary>The job of a run: what <c>BackgroundJobClient.Enqueue&lt;RunJob&gt;(queue, …)</c> would create.</summary>
+    public static Job Job(RunToEnqueue run) =>
         Hangfire.Common.Job.FromExpression<RunJob>(job => job.RunAsync(run.RunId, run.Batch, run.Arm, run.Seed, CancellationToken.None), run.Queue);
+
 }

@@ -30,6 +30,7 @@ public static class HangfireSetup
             StartupConnectionMaxRetries = 0,
             AllowDegradedModeWithoutStorage = false,
         };
+        services.AddSingleton(options);
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

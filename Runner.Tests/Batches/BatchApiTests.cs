@@ -229,10 +229,9 @@ public sealed class BatchApiTests : IAsyncLifetime
         var id = (await Submit(Tiny))["batch"]!["id"]!.GetValue<long>();
         await _db.ExecuteAsync($"delete from hangfire.jobqueue; delete from hangfire.job; update runs set job_id = null, queued_at = now() - interval '2 minutes' where batch_id = {id} and position < 4");
         var store = _api.Services.GetRequiredService<BatchStore>();
-        var storage = _api.Services.GetRequiredService<JobStorage>();
 
-        var repaired = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), "hangfire", runs => RunJobs.Enqueue(storage, runs), default);
-        var again = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), "hangfire", _ => throw new InvalidOperationException("nothing is left to repair"), default);
+        var repaired = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), default);
+        var again = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), default);
 
         Assert.Equal((4, 0), (repaired, again));
         Assert.Equal(4L, await _db.ScalarAsync<long>("select count(*) from hangfire.jobqueue where queue = 'cpu-2-normal'"));
@@ -247,9 +246,8 @@ public sealed class BatchApiTests : IAsyncLifetime
         Assert.True(_api.Services.GetRequiredService<IBackgroundJobClient>().Delete(deleted));
         await _db.ExecuteAsync($"update runs set queued_at = now() - interval '2 minutes' where batch_id = {id}");
         var store = _api.Services.GetRequiredService<BatchStore>();
-        var storage = _api.Services.GetRequiredService<JobStorage>();
 
-        var repaired = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), "hangfire", runs => RunJobs.Enqueue(storage, runs), default);
+        var repaired = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), default);
 
         Assert.Equal(1, repaired);
         var replacement = (await _db.ScalarAsync<string>($"select job_id from runs where batch_id = {id} and position = 0"))!;

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace Runner.Tests.Infrastructure;
+
+/// <summary>
+/// A PostgreSQL cluster of the test's own (scripts/postgres.sh on a free port and a fresh folder), so a
+/// test can stop and start the database under a running system without disturbing the other tests.
+/// </summary>
+public sealed class PrivateCluster : IAsyncDisposable
+{
+    private readonly string _folder;
+    private readonly int _port;
+
+    private PrivateCluster(string folder, int port)
+    {
+        _folder = folder;
+        _port = port;
+    }
+
+    public string ConnectionString => $"Host=127.0.0.1;Port={_port};Database=runner;Username=runner;Password=runner;Pooling=true";
+
+    public static async Task<PrivateCluster> StartAsync()
+    {
+        var folder = Path.Combine("/tmp", $"runner-pg-{Guid.NewGuid():N}"[..22]);
+        var cluster = new PrivateCluster(folder, FreePort.Next());
+        await cluster.Run("pg_up");
+        return cluster;
+    }
+
+    public Task StopAsync() => Run("pg_down");
+
+    public Task StartAgainAsync() => Run("pg_up");
+
+    private async Task Run(string function)
+    {
+        // The folder is world-enterable, so the cluster's system user can use it when the tests run as root.
+        var info = new ProcessStartInfo("bash", ["-c", $"mkdir -p \"$RUNNER_DATA_DIR\" && chmod 755 \"$RUNNER_DATA_DIR\" && source scripts/postgres.sh && {function}"])
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["RUNNER_PG_PORT"] = _port.ToString();
+        info.Environment["RUNNER_DATA_DIR"] = _folder;
+        info.Environment["RUNNER_PG_OPTIONS"] = "-c fsync=off -c synchronous_commit=off";
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{function} failed ({process.ExitCode}): {await output}{await errors}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Run("pg_down");
+        Directory.Delete(_folder, recursive: true);
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Chaos benchmark (docs/benchmarks.md): a PostgreSQL and API of their own, then `Runner.Worker bench-chaos`,
+# which runs a batch on three worker processes while SIGKILLing a busy one 20 times (arguments pass through:
+# --kills, --workers, --seeds, --epochs, --seed) and checks that every run is stored exactly once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+export RUNNER_PG_PORT=${RUNNER_CHAOS_PG_PORT:-55435}
+export RUNNER_DATA_DIR=$(pwd)/.data/chaos
+source scripts/postgres.sh
+pg_up
+PGPASSWORD=$pg_password "$(pg_bin)/psql" -h 127.0.0.1 -p "$pg_port" -U "$pg_role" -d postgres -qc "drop database if exists runner_chaos with (force)" -c "create database runner_chaos" >/dev/null
+export ConnectionStrings__Runner=$(pg_connection_string runner_chaos)
+# A killed worker's job becomes visible again after this; the API and the workers must agree on it.
+export Queue__InvisibilityTimeoutSeconds=${RUNNER_CHAOS_INVISIBILITY:-10}
+export Queue__PollIntervalSeconds=1
+export MALLOC_ARENA_MAX=1
+
+dotnet build runner.sln -c Release -v quiet -nologo 2>&1 | grep -E " error " && exit 1
+port=${RUNNER_CHAOS_API_PORT:-5082}
+api="http://127.0.0.1:$port"
+trap 'kill -TERM "$api_pid" 2>/dev/null || true; wait 2>/dev/null || true; pg_down' EXIT
+(cd Runner.Api/bin/Release/net10.0 && exec dotnet Runner.Api.dll --urls "$api" >/dev/null) &
+api_pid=$!
+for _ in $(seq 1 120); do curl -fsS "$api/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%F); invisibility timeout ${Queue__InvisibilityTimeoutSeconds} s"
+(cd Runner.Worker/bin/Release/net10.0 && dotnet Runner.Worker.dll bench-chaos --api "$api" "$@")
