@@ -10,8 +10,7 @@ export RUNNER_PG_PORT=${RUNNER_CHAOS_PG_PORT:-55435}
 export RUNNER_DATA_DIR=$(pwd)/.data/chaos
 source scripts/postgres.sh
 pg_up
-PGPASSWORD=$pg_password "$(pg_bin)/psql" -h 127.0.0.1 -p "$pg_port" -U "$pg_role" -d postgres -qc "drop database if exists runner_chaos with (force)" -c "create database runner_chaos" >/dev/null
-export ConnectionStrings__Runner=$(pg_connection_string runner_chaos)
+export ConnectionStrings__Runner=$(pg_fresh_database runner_chaos)
 # A killed worker's job becomes visible again after this; the API and the workers must agree on it.
 export Queue__InvisibilityTimeoutSeconds=${RUNNER_CHAOS_INVISIBILITY:-10}
 export Queue__PollIntervalSeconds=1

@@ -9,8 +9,7 @@ export RUNNER_PG_PORT=${RUNNER_BENCH_PG_PORT:-55434}
 export RUNNER_DATA_DIR=$(pwd)/.data/bench
 source scripts/postgres.sh
 pg_up
-PGPASSWORD=$pg_password "$(pg_bin)/psql" -h 127.0.0.1 -p "$pg_port" -U "$pg_role" -d postgres -qc "drop database if exists runner_bench with (force)" -c "create database runner_bench" >/dev/null
-export ConnectionStrings__Runner=$(pg_connection_string runner_bench)
+export ConnectionStrings__Runner=$(pg_fresh_database runner_bench)
 
 dotnet build runner.sln -c Release -v quiet -nologo 2>&1 | grep -E " error " && exit 1
 port=${RUNNER_BENCH_API_PORT:-5081}

@@ -2,6 +2,7 @@
 # non-root user, listening on loopback only.
 #   pg_up      creates (first time) and starts the cluster, then creates the database
 #   pg_down    stops it
+#   pg_fresh_database NAME   drops and creates NAME, prints its connection string
 # Settings (environment): RUNNER_PG_PORT (55432), RUNNER_PG_DATABASE (runner),
 # RUNNER_PG_PASSWORD (runner, a local default only), RUNNER_DATA_DIR (<repo>/.data).
 
@@ -43,6 +44,13 @@ pg_data_root() {
 
 pg_connection_string() {
   echo "Host=127.0.0.1;Port=${pg_port};Database=${1:-$pg_database};Username=${pg_role};Password=${pg_password}"
+}
+
+# An empty database named $1 (benchmarks start from one); prints its connection string.
+pg_fresh_database() {
+  PGPASSWORD=$pg_password "$(pg_bin)/psql" -h 127.0.0.1 -p "$pg_port" -U "$pg_role" -d postgres -qc "drop database if exists $1 with (force)" \
+    -c "create database $1" >/dev/null
+  pg_connection_string "$1"
 }
 
 pg_up() {

@@ -13,30 +13,12 @@ namespace Runner.Tests.Batches;
 
 /// <summary>Submission, validation, idempotency, concurrency, queries and cancellation of queued batches: the API on a real database and real Hangfire storage, no worker.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class BatchApiTests : IAsyncLifetime
+public sealed class BatchApiTests() : ApiTestBase(new Dictionary<string, string> { ["Batches:MaxRuns"] = "40" })
 {
     private const string Tiny = """
         {"name": "tiny", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 1, "batchSize": 64, "trainSubset": 256}},
          "leaveOneOut": ["ema"], "seeds": 3, "queue": "cpu", "data": "synthetic:300"}
         """;
-
-    private TestDatabase _db = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateMigratedAsync();
-        _api = new ApiFactory(_db.ConnectionString, new Dictionary<string, string> { ["Batches:MaxRuns"] = "40" });
-        _client = _api.CreateClientWithKey();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _db.DisposeAsync();
-    }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
@@ -47,17 +29,17 @@ public sealed class BatchApiTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, "/batches") { Content = Json(json) };
         if (idempotencyKey is not null)
             request.Headers.Add("Idempotency-Key", idempotencyKey);
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
-    private async Task<long> Count(string table) => await _db.ScalarAsync<long>($"select count(*) from {table}");
+    private async Task<long> Count(string table) => await Db.ScalarAsync<long>($"select count(*) from {table}");
 
     [Fact]
     public async Task A_batch_is_stored_with_its_arms_and_runs_and_one_job_per_run_in_interleaved_order()
     {
-        using var response = await _client.PostAsync("/batches", Json(Tiny));
+        using var response = await Client.PostAsync("/batches", Json(Tiny));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -67,16 +49,16 @@ public sealed class BatchApiTests : IAsyncLifetime
         Assert.Equal(6, body["batch"]!["runs"]!["queued"]!.GetValue<int>());
         Assert.Equal(["base", "no-ema"], body["arms"]!.AsArray().Select(a => a!["name"]!.GetValue<string>()));
 
-        var runs = (await _client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs"))!;
+        var runs = (await Client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs"))!;
         Assert.Equal(["base/0", "no-ema/0", "base/1", "no-ema/1", "base/2", "no-ema/2"],
             runs.Select(r => $"{r!["arm"]}/{r["seed"]}"));
         var jobIds = runs.Select(r => long.Parse(r!["jobId"]!.GetValue<string>())).ToList();
         Assert.Equal(jobIds.Order(), jobIds); // enqueued in run order
-        Assert.Equal(6, await _db.ScalarAsync<long>("select count(*) from hangfire.jobqueue where queue = 'cpu-2-normal'"));
-        Assert.Equal(6, await _db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Enqueued'"));
+        Assert.Equal(6, await Db.ScalarAsync<long>("select count(*) from hangfire.jobqueue where queue = 'cpu-2-normal'"));
+        Assert.Equal(6, await Db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Enqueued'"));
 
-        var recipe = await _db.ScalarAsync<string>($"select recipe from runs where batch_id = {id} and position = 0");
-        var hash = await _db.ScalarAsync<string>($"select recipe_hash from runs where batch_id = {id} and position = 0");
+        var recipe = await Db.ScalarAsync<string>($"select recipe from runs where batch_id = {id} and position = 0");
+        var hash = await Db.ScalarAsync<string>($"select recipe_hash from runs where batch_id = {id} and position = 0");
         Assert.Equal(hash, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(recipe!))));
     }
 
@@ -97,7 +79,7 @@ public sealed class BatchApiTests : IAsyncLifetime
     [MemberData(nameof(BadSpecifications))]
     public async Task A_bad_specification_is_a_400_naming_the_field_and_nothing_is_stored(string json, string field)
     {
-        using var response = await _client.PostAsync("/batches", Json(json));
+        using var response = await Client.PostAsync("/batches", Json(json));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
@@ -112,7 +94,7 @@ public sealed class BatchApiTests : IAsyncLifetime
         var first = await Submit(Tiny, "key-1");
         using var retry = new HttpRequestMessage(HttpMethod.Post, "/batches") { Content = Json(Tiny) };
         retry.Headers.Add("Idempotency-Key", "key-1");
-        using var again = await _client.SendAsync(retry);
+        using var again = await Client.SendAsync(retry);
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var second = JsonNode.Parse(await again.Content.ReadAsStringAsync())!;
@@ -121,7 +103,7 @@ public sealed class BatchApiTests : IAsyncLifetime
 
         using var other = new HttpRequestMessage(HttpMethod.Post, "/batches") { Content = Json(Named("other")) };
         other.Headers.Add("Idempotency-Key", "key-1");
-        using var conflict = await _client.SendAsync(other);
+        using var conflict = await Client.SendAsync(other);
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
         Assert.Equal(1L, await Count("batches"));
     }
@@ -134,7 +116,7 @@ public sealed class BatchApiTests : IAsyncLifetime
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/batches") { Content = Json(Named($"parallel-{i % 6}")) };
             request.Headers.Add("Idempotency-Key", $"parallel-{i % 6}"); // every key sent twice at once
-            using var response = await _client.SendAsync(request);
+            using var response = await Client.SendAsync(request);
             return (response.StatusCode, Body: JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
         }));
 
@@ -142,8 +124,8 @@ public sealed class BatchApiTests : IAsyncLifetime
         Assert.Equal(6, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
         Assert.Equal(6, responses.Select(r => r.Body["batch"]!["id"]!.GetValue<long>()).Distinct().Count());
         Assert.Equal((6L, 36L, 36L), (await Count("batches"), await Count("runs"), await Count("hangfire.job")));
-        Assert.Equal(0L, await _db.ScalarAsync<long>("select count(*) from runs where job_id is null"));
-        Assert.Equal(36L, await _db.ScalarAsync<long>("select count(distinct job_id) from runs"));
+        Assert.Equal(0L, await Db.ScalarAsync<long>("select count(*) from runs where job_id is null"));
+        Assert.Equal(36L, await Db.ScalarAsync<long>("select count(distinct job_id) from runs"));
     }
 
     [Fact]
@@ -152,18 +134,18 @@ public sealed class BatchApiTests : IAsyncLifetime
         for (var i = 0; i < 5; i++)
             await Submit(Named(i % 2 == 0 ? $"even-{i}" : $"odd-{i}"));
         var cancelled = await Submit(Named("odd-cancelled"));
-        (await _client.DeleteAsync($"/batches/{cancelled["batch"]!["id"]}")).EnsureSuccessStatusCode();
+        (await Client.DeleteAsync($"/batches/{cancelled["batch"]!["id"]}")).EnsureSuccessStatusCode();
 
-        var page = (await _client.GetFromJsonAsync<JsonNode>("/batches?limit=2&offset=1"))!;
+        var page = (await Client.GetFromJsonAsync<JsonNode>("/batches?limit=2&offset=1"))!;
         Assert.Equal(6, page["total"]!.GetValue<int>());
         Assert.Equal(["even-4", "odd-3"], page["items"]!.AsArray().Select(b => b!["name"]!.GetValue<string>()));
 
-        var odd = (await _client.GetFromJsonAsync<JsonNode>("/batches?name=ODD&status=queued"))!;
+        var odd = (await Client.GetFromJsonAsync<JsonNode>("/batches?name=ODD&status=queued"))!;
         Assert.Equal(["odd-3", "odd-1"], odd["items"]!.AsArray().Select(b => b!["name"]!.GetValue<string>()));
-        var gone = (await _client.GetFromJsonAsync<JsonNode>("/batches?status=cancelled"))!;
+        var gone = (await Client.GetFromJsonAsync<JsonNode>("/batches?status=cancelled"))!;
         Assert.Equal(["odd-cancelled"], gone["items"]!.AsArray().Select(b => b!["name"]!.GetValue<string>()));
 
-        using var bad = await _client.GetAsync("/batches?status=sleeping&limit=0");
+        using var bad = await Client.GetAsync("/batches?status=sleeping&limit=0");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["errors"]!.AsObject();
         Assert.True(errors.ContainsKey("status") && errors.ContainsKey("limit"));
@@ -174,15 +156,15 @@ public sealed class BatchApiTests : IAsyncLifetime
     {
         var id = (await Submit(Tiny))["batch"]!["id"]!.GetValue<long>();
 
-        using var response = await _client.PostAsync($"/batches/{id}/cancel", null);
+        using var response = await Client.PostAsync($"/batches/{id}/cancel", null);
 
         response.EnsureSuccessStatusCode();
         var batch = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["batch"]!;
         Assert.Equal(("cancelled", 6), (batch["status"]!.GetValue<string>(), batch["runs"]!["cancelled"]!.GetValue<int>()));
-        Assert.Equal(6L, await _db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Deleted'"));
-        using var twice = await _client.DeleteAsync($"/batches/{id}");
+        Assert.Equal(6L, await Db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Deleted'"));
+        using var twice = await Client.DeleteAsync($"/batches/{id}");
         Assert.Equal(HttpStatusCode.OK, twice.StatusCode);
-        using var missing = await _client.DeleteAsync("/batches/999999");
+        using var missing = await Client.DeleteAsync("/batches/999999");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
@@ -191,9 +173,9 @@ public sealed class BatchApiTests : IAsyncLifetime
     {
         var id = (await Submit(Tiny))["batch"]!["id"]!.GetValue<long>();
 
-        var noEma = (await _client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs?arm=no-ema"))!;
+        var noEma = (await Client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs?arm=no-ema"))!;
         Assert.Equal(3, noEma.Count);
-        var csv = await _client.GetStringAsync($"/batches/{id}/runs?format=csv");
+        var csv = await Client.GetStringAsync($"/batches/{id}/runs?format=csv");
         var lines = csv.TrimEnd('\n').Split('\n');
         Assert.Equal(7, lines.Length);
         var header = lines[0].Split(',');
@@ -204,7 +186,7 @@ public sealed class BatchApiTests : IAsyncLifetime
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/batches/{id}/runs");
         request.Headers.Accept.ParseAdd("text/csv");
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
     }
 
@@ -213,13 +195,13 @@ public sealed class BatchApiTests : IAsyncLifetime
     {
         var id = (await Submit(Tiny))["batch"]!["id"]!.GetValue<long>();
 
-        var analysis = (await _client.GetFromJsonAsync<JsonNode>($"/batches/{id}/analysis"))!;
+        var analysis = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}/analysis"))!;
 
         Assert.Equal((0, 6), (analysis["runsUsed"]!.GetValue<int>(), analysis["runsTotal"]!.GetValue<int>()));
         Assert.Contains("interim", analysis["basedOn"]!.GetValue<string>());
-        using var bad = await _client.GetAsync($"/batches/{id}/analysis?metric=vibes&correction=magic");
+        using var bad = await Client.GetAsync($"/batches/{id}/analysis?metric=vibes&correction=magic");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        using var missing = await _client.GetAsync("/batches/999999/analysis");
+        using var missing = await Client.GetAsync("/batches/999999/analysis");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
@@ -227,39 +209,39 @@ public sealed class BatchApiTests : IAsyncLifetime
     public async Task Runs_stored_without_a_job_are_enqueued_by_the_repair_once()
     {
         var id = (await Submit(Tiny))["batch"]!["id"]!.GetValue<long>();
-        await _db.ExecuteAsync($"delete from hangfire.jobqueue; delete from hangfire.job; update runs set job_id = null, queued_at = now() - interval '2 minutes' where batch_id = {id} and position < 4");
-        var store = _api.Services.GetRequiredService<BatchStore>();
+        await Db.ExecuteAsync($"delete from hangfire.jobqueue; delete from hangfire.job; update runs set job_id = null, queued_at = now() - interval '2 minutes' where batch_id = {id} and position < 4");
+        var store = Api.Services.GetRequiredService<BatchStore>();
 
         var repaired = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), default);
         var again = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), default);
 
         Assert.Equal((4, 0), (repaired, again));
-        Assert.Equal(4L, await _db.ScalarAsync<long>("select count(*) from hangfire.jobqueue where queue = 'cpu-2-normal'"));
-        Assert.Equal(0L, await _db.ScalarAsync<long>($"select count(*) from runs where batch_id = {id} and job_id is null"));
+        Assert.Equal(4L, await Db.ScalarAsync<long>("select count(*) from hangfire.jobqueue where queue = 'cpu-2-normal'"));
+        Assert.Equal(0L, await Db.ScalarAsync<long>($"select count(*) from runs where batch_id = {id} and job_id is null"));
     }
 
     [Fact]
     public async Task A_queued_run_whose_job_was_deleted_in_the_dashboard_gets_a_new_job()
     {
         var id = (await Submit(Tiny))["batch"]!["id"]!.GetValue<long>();
-        var deleted = (await _db.ScalarAsync<string>($"select job_id from runs where batch_id = {id} and position = 0"))!;
-        Assert.True(_api.Services.GetRequiredService<IBackgroundJobClient>().Delete(deleted));
-        await _db.ExecuteAsync($"update runs set queued_at = now() - interval '2 minutes' where batch_id = {id}");
-        var store = _api.Services.GetRequiredService<BatchStore>();
+        var deleted = (await Db.ScalarAsync<string>($"select job_id from runs where batch_id = {id} and position = 0"))!;
+        Assert.True(Api.Services.GetRequiredService<IBackgroundJobClient>().Delete(deleted));
+        await Db.ExecuteAsync($"update runs set queued_at = now() - interval '2 minutes' where batch_id = {id}");
+        var store = Api.Services.GetRequiredService<BatchStore>();
 
         var repaired = await store.RepairMissingJobsAsync(TimeSpan.FromMinutes(1), default);
 
         Assert.Equal(1, repaired);
-        var replacement = (await _db.ScalarAsync<string>($"select job_id from runs where batch_id = {id} and position = 0"))!;
+        var replacement = (await Db.ScalarAsync<string>($"select job_id from runs where batch_id = {id} and position = 0"))!;
         Assert.NotEqual(deleted, replacement);
-        Assert.Equal("Enqueued", await _db.ScalarAsync<string>($"select statename from hangfire.job where id = {replacement}"));
-        Assert.Equal("queued", await _db.ScalarAsync<string>($"select status from runs where batch_id = {id} and position = 0"));
+        Assert.Equal("Enqueued", await Db.ScalarAsync<string>($"select statename from hangfire.job where id = {replacement}"));
+        Assert.Equal("queued", await Db.ScalarAsync<string>($"select status from runs where batch_id = {id} and position = 0"));
     }
 
     [Fact]
     public async Task Submitting_and_cancelling_need_the_api_key_from_outside_this_machine()
     {
-        using var anonymous = _api.CreateClient();
+        using var anonymous = Api.CreateClient();
 
         using var submit = await anonymous.PostAsync("/batches", Json(Tiny));
         Assert.Equal(HttpStatusCode.Unauthorized, submit.StatusCode);

@@ -7,27 +7,9 @@ namespace Runner.Tests.Batches;
 
 /// <summary>Batches executed for real: the API in process, Hangfire on PostgreSQL, worker processes training with TorchSharp on synthetic data.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class BatchExecutionTests : IAsyncLifetime
+public sealed class BatchExecutionTests : ApiTestBase
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-
-    private TestDatabase _db = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateMigratedAsync();
-        _api = new ApiFactory(_db.ConnectionString);
-        _client = _api.CreateClientWithKey();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _db.DisposeAsync();
-    }
 
     /// <summary>A CPU-scale recipe: width 1/8 on synthetic images, lasting about <paramref name="epochs"/> × 0.1–0.3 s.</summary>
     private static string Spec(string name, int epochs, int seeds, string data = "\"synthetic:512\"") => $$$"""
@@ -37,12 +19,12 @@ public sealed class BatchExecutionTests : IAsyncLifetime
 
     private async Task<long> Submit(string json)
     {
-        using var response = await _client.PostAsync("/batches", new StringContent(json, Encoding.UTF8, "application/json"));
+        using var response = await Client.PostAsync("/batches", new StringContent(json, Encoding.UTF8, "application/json"));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["batch"]!["id"]!.GetValue<long>();
     }
 
-    private async Task<JsonNode> Batch(long id) => (await _client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["batch"]!;
+    private async Task<JsonNode> Batch(long id) => (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["batch"]!;
 
     private async Task<JsonNode> WaitForBatch(long id, Func<JsonNode, bool> condition, TimeSpan timeout, ChildProcess worker)
     {
@@ -61,7 +43,7 @@ public sealed class BatchExecutionTests : IAsyncLifetime
     private async Task WaitForSql(string sql, TimeSpan timeout, ChildProcess worker)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!await _db.ScalarAsync<bool>(sql))
+        while (!await Db.ScalarAsync<bool>(sql))
         {
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"'{sql}' did not become true in {timeout}:\n{worker.AllOutput}");
@@ -72,7 +54,7 @@ public sealed class BatchExecutionTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_runs_on_a_worker_to_completion_and_its_analysis_is_returned()
     {
-        await using var worker = ChildProcess.StartWorker(_db.ConnectionString);
+        await using var worker = ChildProcess.StartWorker(Db.ConnectionString);
         await worker.WaitForOutputAsync("registered", StartTimeout);
 
         var id = await Submit(Spec("end-to-end", epochs: 2, seeds: 3));
@@ -80,21 +62,21 @@ public sealed class BatchExecutionTests : IAsyncLifetime
 
         Assert.Equal("completed", batch["status"]!.GetValue<string>());
         Assert.Equal(6, batch["runs"]!["succeeded"]!.GetValue<int>());
-        var analysis = (await _client.GetFromJsonAsync<JsonNode>($"/batches/{id}/analysis"))!;
+        var analysis = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}/analysis"))!;
         Assert.Equal(6, analysis["runsUsed"]!.GetValue<int>());
         var arms = analysis["analysis"]!["arms"]!.AsArray();
         Assert.Equal([("base", 3), ("no-ema", 3)], arms.Select(a => (a!["name"]!.GetValue<string>(), a["summary"]!["n"]!.GetValue<int>())));
         var comparison = Assert.Single(analysis["analysis"]!["comparisons"]!.AsArray());
         Assert.Equal("base", comparison!["against"]!.GetValue<string>());
 
-        var runs = (await _client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs"))!;
+        var runs = (await Client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs"))!;
         Assert.All(runs, r =>
         {
             Assert.Equal(("succeeded", 1, "cpu"), (r!["status"]!.GetValue<string>(), r["attempt"]!.GetValue<int>(), r["device"]!.GetValue<string>()));
             Assert.StartsWith("2.10.0", r["libtorchVersion"]!.GetValue<string>());
             Assert.InRange(r["testAccuracy"]!.GetValue<double>(), 0, 1);
         });
-        var run = (await _client.GetFromJsonAsync<JsonNode>($"/runs/{runs[0]!["id"]}"))!;
+        var run = (await Client.GetFromJsonAsync<JsonNode>($"/runs/{runs[0]!["id"]}"))!;
         Assert.Equal([1, 2], run["epochs"]!.AsArray().Select(e => e!["epoch"]!.GetValue<int>()));
         Assert.Equal(2, run["recipe"]!["epochs"]!.GetValue<int>());
 
@@ -102,7 +84,7 @@ public sealed class BatchExecutionTests : IAsyncLifetime
         Assert.Equal(1, worker.AllOutput.Split('\n').Count(l => l.Contains("Loaded synthetic", StringComparison.Ordinal)));
         var again = await Submit(Spec("end-to-end-again", epochs: 2, seeds: 3));
         await WaitForBatch(again, b => b["status"]!.GetValue<string>() == "completed", TimeSpan.FromMinutes(3), worker);
-        Assert.Equal(0L, await _db.ScalarAsync<long>($"""
+        Assert.Equal(0L, await Db.ScalarAsync<long>($"""
             select count(*) from runs a join runs b on a.position = b.position
             where a.batch_id = {id} and b.batch_id = {again} and a.test_accuracy is distinct from b.test_accuracy
             """));
@@ -111,12 +93,12 @@ public sealed class BatchExecutionTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_a_running_batch_stops_its_running_run_within_seconds_and_keeps_finished_runs()
     {
-        await using var worker = ChildProcess.StartWorker(_db.ConnectionString);
+        await using var worker = ChildProcess.StartWorker(Db.ConnectionString);
         await worker.WaitForOutputAsync("registered", StartTimeout);
         var id = await Submit(Spec("cancel-me", epochs: 200, seeds: 2));
         await WaitForSql($"select exists (select 1 from epochs e join runs r on r.id = e.run_id where r.batch_id = {id})", TimeSpan.FromMinutes(1), worker);
 
-        using var response = await _client.DeleteAsync($"/batches/{id}");
+        using var response = await Client.DeleteAsync($"/batches/{id}");
         response.EnsureSuccessStatusCode();
         var cancelledAt = DateTime.UtcNow;
 
@@ -125,7 +107,7 @@ public sealed class BatchExecutionTests : IAsyncLifetime
         var batch = await Batch(id);
         Assert.Equal(("cancelled", 4), (batch["status"]!.GetValue<string>(), batch["runs"]!["cancelled"]!.GetValue<int>()));
         await Task.Delay(1500);
-        Assert.Equal(0L, await _db.ScalarAsync<long>($"select count(*) from runs where batch_id = {id} and status <> 'cancelled'"));
+        Assert.Equal(0L, await Db.ScalarAsync<long>($"select count(*) from runs where batch_id = {id} and status <> 'cancelled'"));
         Assert.DoesNotContain("Run 2 (", worker.AllOutput); // the queued runs never started
     }
 
@@ -135,24 +117,24 @@ public sealed class BatchExecutionTests : IAsyncLifetime
         var settings = new Dictionary<string, string> { ["Queue__InvisibilityTimeoutSeconds"] = "10" };
         var id = await Submit(Spec("kill-me", epochs: 40, seeds: 1).Replace("\"leaveOneOut\": [\"ema\"], ", ""));
         int attempt1Epochs;
-        await using (var doomed = ChildProcess.StartWorker(_db.ConnectionString, settings))
+        await using (var doomed = ChildProcess.StartWorker(Db.ConnectionString, settings))
         {
             await WaitForSql($"select count(*) >= 2 from epochs e join runs r on r.id = e.run_id where r.batch_id = {id}", TimeSpan.FromMinutes(1), doomed);
             doomed.KillHard();
             await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10));
-            attempt1Epochs = (int)await _db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id}");
+            attempt1Epochs = (int)await Db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id}");
             Assert.InRange(attempt1Epochs, 2, 39);
         }
 
-        await using var survivor = ChildProcess.StartWorker(_db.ConnectionString, settings);
+        await using var survivor = ChildProcess.StartWorker(Db.ConnectionString, settings);
         var batch = await WaitForBatch(id, b => b["status"]!.GetValue<string>() is "completed" or "failed", TimeSpan.FromMinutes(3), survivor);
 
         Assert.Equal("completed", batch["status"]!.GetValue<string>());
-        Assert.Equal(1L, await _db.ScalarAsync<long>($"select count(*) from runs where batch_id = {id}"));
-        Assert.Equal(2, await _db.ScalarAsync<int>($"select attempt from runs where batch_id = {id}"));
-        Assert.Equal(40L, await _db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id} and e.attempt = 2"));
-        Assert.Equal(0L, await _db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id} and e.attempt <> 2"));
-        Assert.Equal(1L, await _db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Succeeded'"));
+        Assert.Equal(1L, await Db.ScalarAsync<long>($"select count(*) from runs where batch_id = {id}"));
+        Assert.Equal(2, await Db.ScalarAsync<int>($"select attempt from runs where batch_id = {id}"));
+        Assert.Equal(40L, await Db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id} and e.attempt = 2"));
+        Assert.Equal(0L, await Db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id} and e.attempt <> 2"));
+        Assert.Equal(1L, await Db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Succeeded'"));
     }
 
     [Fact]
@@ -160,12 +142,12 @@ public sealed class BatchExecutionTests : IAsyncLifetime
     {
         var low = await Submit(Spec("low", epochs: 1, seeds: 2).Replace("\"queue\": \"cpu\"", "\"queue\": \"cpu\", \"priority\": \"low\""));
         var high = await Submit(Spec("high", epochs: 1, seeds: 2).Replace("\"queue\": \"cpu\"", "\"queue\": \"cpu\", \"priority\": \"high\""));
-        await using var worker = ChildProcess.StartWorker(_db.ConnectionString);
+        await using var worker = ChildProcess.StartWorker(Db.ConnectionString);
 
         await WaitForBatch(low, b => b["status"]!.GetValue<string>() == "completed", TimeSpan.FromMinutes(2), worker);
 
         Assert.Equal("completed", (await Batch(high))["status"]!.GetValue<string>());
-        Assert.True(await _db.ScalarAsync<bool>($"""
+        Assert.True(await Db.ScalarAsync<bool>($"""
             select (select max(started_at) from runs where batch_id = {high}) < (select min(started_at) from runs where batch_id = {low})
             """), worker.AllOutput);
     }
@@ -173,19 +155,19 @@ public sealed class BatchExecutionTests : IAsyncLifetime
     [Fact]
     public async Task A_deterministic_failure_fails_the_run_at_once_with_its_message()
     {
-        await using var worker = ChildProcess.StartWorker(_db.ConnectionString);
+        await using var worker = ChildProcess.StartWorker(Db.ConnectionString);
         await worker.WaitForOutputAsync("registered", StartTimeout);
 
         var id = await Submit(Spec("no-data", epochs: 1, seeds: 1, data: "\"/nonexistent/cifar\""));
         var batch = await WaitForBatch(id, b => b["status"]!.GetValue<string>() is "completed" or "failed", TimeSpan.FromMinutes(1), worker);
 
         Assert.Equal(("failed", 2), (batch["status"]!.GetValue<string>(), batch["runs"]!["failed"]!.GetValue<int>()));
-        var runs = (await _client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs"))!;
+        var runs = (await Client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs"))!;
         Assert.All(runs, r =>
         {
             Assert.Equal(("deterministic", 1), (r!["errorKind"]!.GetValue<string>(), r["attempt"]!.GetValue<int>()));
             Assert.Contains("/nonexistent/cifar", r["error"]!.GetValue<string>());
         });
-        Assert.Equal(2L, await _db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Failed'"));
+        Assert.Equal(2L, await Db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Failed'"));
     }
 }

@@ -10,43 +10,25 @@ namespace Runner.Tests.Hardening;
 /// field, and nothing is stored.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests : ApiTestBase
 {
-    private TestDatabase _db = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateMigratedAsync();
-        _api = new ApiFactory(_db.ConnectionString);
-        _client = _api.CreateClientWithKey();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
     private async Task AssertNothingStored() =>
-        Assert.Equal(0L, await _db.ScalarAsync<long>("select (select count(*) from batches) + (select count(*) from runs) + (select count(*) from hangfire.job)"));
+        Assert.Equal(0L, await Db.ScalarAsync<long>("select (select count(*) from batches) + (select count(*) from runs) + (select count(*) from hangfire.job)"));
 
     [Fact]
     public async Task A_lone_surrogate_anywhere_in_a_batch_is_refused_naming_its_field()
     {
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"tiny\"", "\"ti\\ud800ny\"")), HttpStatusCode.BadRequest, "name");
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"queue\"", "\"extra\": {\"deep\": [\"\\udfff\"]}, \"queue\"")), HttpStatusCode.BadRequest, "extra.deep[0]");
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"tiny\"", "\"ti\\ud800ny\"")), HttpStatusCode.BadRequest, "name");
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"queue\"", "\"extra\": {\"deep\": [\"\\udfff\"]}, \"queue\"")), HttpStatusCode.BadRequest, "extra.deep[0]");
         await AssertNothingStored();
     }
 
     [Fact]
     public async Task A_NUL_character_in_a_name_or_a_name_filter_is_refused()
     {
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"tiny\"", "\"ti\\u0000ny\"")), HttpStatusCode.BadRequest, "name");
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"tiny\"", "\"two\\nlines\"")), HttpStatusCode.BadRequest, "name");
-        AssertProblem(await SendAsync(_client, HttpMethod.Get, "/batches?name=a%00b"), HttpStatusCode.BadRequest, "name");
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"tiny\"", "\"ti\\u0000ny\"")), HttpStatusCode.BadRequest, "name");
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"tiny\"", "\"two\\nlines\"")), HttpStatusCode.BadRequest, "name");
+        AssertProblem(await SendAsync(Client, HttpMethod.Get, "/batches?name=a%00b"), HttpStatusCode.BadRequest, "name");
         await AssertNothingStored();
     }
 
@@ -62,7 +44,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("""{"knots": "soon", "values": [0, 0.4, 0]}""")]
     public async Task A_malformed_learning_rate_override_is_refused(string schedule)
     {
-        var answer = await PostAsync(_client, "/batches", TinyBatch.Replace("\"epochs\": 1", $"\"epochs\": 1, \"learningRate\": {schedule}"));
+        var answer = await PostAsync(Client, "/batches", TinyBatch.Replace("\"epochs\": 1", $"\"epochs\": 1, \"learningRate\": {schedule}"));
         AssertProblem(answer, HttpStatusCode.BadRequest);
         Assert.Contains(answer.Fields, f => f.StartsWith("base.", StringComparison.Ordinal) && f.Contains("learningRate"));
         await AssertNothingStored();
@@ -71,17 +53,17 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task A_null_arm_is_refused_in_batches_and_in_analysis()
     {
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"seeds\"", "\"arms\": [null], \"seeds\"")), HttpStatusCode.BadRequest, "arms[0]");
-        AssertProblem(await PostAsync(_client, "/analysis", """{"arms": [null, {"name": "a", "values": [1, 2]}]}"""), HttpStatusCode.BadRequest, "arms[0]");
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"seeds\"", "\"arms\": [null], \"seeds\"")), HttpStatusCode.BadRequest, "arms[0]");
+        AssertProblem(await PostAsync(Client, "/analysis", """{"arms": [null, {"name": "a", "values": [1, 2]}]}"""), HttpStatusCode.BadRequest, "arms[0]");
         await AssertNothingStored();
     }
 
     [Fact]
     public async Task Keys_that_differ_only_in_letter_case_are_refused()
     {
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"width\": 0.125", "\"width\": 0.125, \"Width\": 0.25")), HttpStatusCode.BadRequest, "base.overrides.Width");
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"seeds\": 2", "\"seeds\": 2, \"seeds\": 3")), HttpStatusCode.BadRequest, "seeds");
-        AssertProblem(await PostAsync(_client, "/analysis", """{"arms": [{"name": "a", "values": [1, 2]}], "Arms": []}"""), HttpStatusCode.BadRequest, "Arms");
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"width\": 0.125", "\"width\": 0.125, \"Width\": 0.25")), HttpStatusCode.BadRequest, "base.overrides.Width");
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"seeds\": 2", "\"seeds\": 2, \"seeds\": 3")), HttpStatusCode.BadRequest, "seeds");
+        AssertProblem(await PostAsync(Client, "/analysis", """{"arms": [{"name": "a", "values": [1, 2]}], "Arms": []}"""), HttpStatusCode.BadRequest, "Arms");
         await AssertNothingStored();
     }
 
@@ -90,7 +72,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         var huge = "{\"name\": \"" + new string('x', Runner.Api.Requests.JsonBody.MaxBytes) + "\"}";
         foreach (var path in new[] { "/batches", "/analysis", "/analysis/plan", "/workers/probe" })
-            AssertProblem(await PostAsync(_client, path, huge), HttpStatusCode.RequestEntityTooLarge);
+            AssertProblem(await PostAsync(Client, path, huge), HttpStatusCode.RequestEntityTooLarge);
         await AssertNothingStored();
     }
 
@@ -106,13 +88,13 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task Statistics_inputs_that_break_the_numerics_are_refused(string body, string field)
     {
         var path = body.Contains("\"arms\"") ? "/analysis" : "/analysis/plan";
-        AssertProblem(await PostAsync(_client, path, body), HttpStatusCode.BadRequest, field);
+        AssertProblem(await PostAsync(Client, path, body), HttpStatusCode.BadRequest, field);
     }
 
     [Fact]
     public async Task Near_identical_arms_give_nulls_and_notes_not_NaN_or_an_error()
     {
-        var answer = await PostAsync(_client, "/analysis", """
+        var answer = await PostAsync(Client, "/analysis", """
             {"arms": [{"name": "a", "values": [0.94, 0.94, 0.94]}, {"name": "b", "values": [0.94, 0.94, 0.9400000000000001]},
                       {"name": "c", "values": [0.94, 0.94, 0.94]}], "targetDifference": 1e-12}
             """);
@@ -124,19 +106,19 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task A_level_of_NaN_in_a_query_string_is_refused()
     {
-        using var created = await _client.PostAsync("/batches", new StringContent(TinyBatch, Encoding.UTF8, "application/json"));
+        using var created = await Client.PostAsync("/batches", new StringContent(TinyBatch, Encoding.UTF8, "application/json"));
         var id = System.Text.Json.Nodes.JsonNode.Parse(await created.Content.ReadAsStringAsync())!["batch"]!["id"]!.GetValue<long>();
         foreach (var level in new[] { "NaN", "Infinity", "0.99999999999999999", "abc" })
-            AssertProblem(await SendAsync(_client, HttpMethod.Get, $"/batches/{id}/analysis?level={level}"), HttpStatusCode.BadRequest, "level");
+            AssertProblem(await SendAsync(Client, HttpMethod.Get, $"/batches/{id}/analysis?level={level}"), HttpStatusCode.BadRequest, "level");
     }
 
     [Fact]
     public async Task Hundreds_of_arms_with_all_pairs_are_refused_before_any_test_is_run()
     {
         var arms = string.Join(",", Enumerable.Range(0, 300).Select(i => $$"""{"name": "a{{i}}", "values": [{{i}}, {{i + 1}}]}"""));
-        AssertProblem(await PostAsync(_client, "/analysis", $$"""{"arms": [{{arms}}], "compare": "all-pairs"}"""), HttpStatusCode.BadRequest, "arms");
+        AssertProblem(await PostAsync(Client, "/analysis", $$"""{"arms": [{{arms}}], "compare": "all-pairs"}"""), HttpStatusCode.BadRequest, "arms");
         var fifty = string.Join(",", Enumerable.Range(0, 60).Select(i => $$"""{"name": "a{{i}}", "values": [{{i}}, {{i + 1}}]}"""));
-        AssertProblem(await PostAsync(_client, "/analysis", $$"""{"arms": [{{fifty}}], "compare": "all-pairs"}"""), HttpStatusCode.BadRequest, "compare");
+        AssertProblem(await PostAsync(Client, "/analysis", $$"""{"arms": [{{fifty}}], "compare": "all-pairs"}"""), HttpStatusCode.BadRequest, "compare");
     }
 
     [Theory]
@@ -148,7 +130,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("/analysis/plan", """{"sd": "small"}""", "sd")]
     [InlineData("/workers/probe", """{"matrixSize": "big"}""", "matrixSize")]
     public async Task Wrong_JSON_types_name_their_field(string path, string body, string field) =>
-        AssertProblem(await PostAsync(_client, path, body), HttpStatusCode.BadRequest, field);
+        AssertProblem(await PostAsync(Client, path, body), HttpStatusCode.BadRequest, field);
 
     [Theory]
     [InlineData("/batches?limit=abc", "limit")]
@@ -159,16 +141,16 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("/workers?status=asleep", "status")]
     [InlineData("/ui/batches?offset=-1", "offset")]
     public async Task Bad_query_parameters_name_their_parameter(string path, string field) =>
-        AssertProblem(await SendAsync(_client, HttpMethod.Get, path), HttpStatusCode.BadRequest, field);
+        AssertProblem(await SendAsync(Client, HttpMethod.Get, path), HttpStatusCode.BadRequest, field);
 
     [Fact]
     public async Task Server_level_refusals_are_problems_too()
     {
-        AssertProblem(await SendAsync(_client, HttpMethod.Get, "/batches?name=" + new string('a', 9000)), HttpStatusCode.RequestUriTooLong);
-        AssertProblem(await SendAsync(_client, HttpMethod.Get, "/batches/%2e%2e%2fhangfire"), HttpStatusCode.NotFound);
-        AssertProblem(await SendAsync(_client, HttpMethod.Get, "/batches/99999999999999999999"), HttpStatusCode.NotFound);
-        AssertProblem(await SendAsync(_client, HttpMethod.Put, "/batches", Encoding.UTF8.GetBytes("{}")), HttpStatusCode.MethodNotAllowed);
-        AssertProblem(await PostAsync(_client, "/batches", "{\"name\": ", "application/json"), HttpStatusCode.BadRequest, "body");
-        AssertProblem(await PostAsync(_client, "/analysis", "{}", "text/plain"), HttpStatusCode.UnsupportedMediaType);
+        AssertProblem(await SendAsync(Client, HttpMethod.Get, "/batches?name=" + new string('a', 9000)), HttpStatusCode.RequestUriTooLong);
+        AssertProblem(await SendAsync(Client, HttpMethod.Get, "/batches/%2e%2e%2fhangfire"), HttpStatusCode.NotFound);
+        AssertProblem(await SendAsync(Client, HttpMethod.Get, "/batches/99999999999999999999"), HttpStatusCode.NotFound);
+        AssertProblem(await SendAsync(Client, HttpMethod.Put, "/batches", Encoding.UTF8.GetBytes("{}")), HttpStatusCode.MethodNotAllowed);
+        AssertProblem(await PostAsync(Client, "/batches", "{\"name\": ", "application/json"), HttpStatusCode.BadRequest, "body");
+        AssertProblem(await PostAsync(Client, "/analysis", "{}", "text/plain"), HttpStatusCode.UnsupportedMediaType);
     }
 }

@@ -8,26 +8,8 @@ namespace Runner.Tests.Hardening;
 
 /// <summary>Section 2 of the hardening: every field has a range, duplicates and unknown fields are refused, limits come first.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class ValidationRuleTests : IAsyncLifetime
+public sealed class ValidationRuleTests : ApiTestBase
 {
-    private TestDatabase _db = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateMigratedAsync();
-        _api = new ApiFactory(_db.ConnectionString);
-        _client = _api.CreateClientWithKey();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _db.DisposeAsync();
-    }
-
     // A value outside its range for each field that has one; booleans take every value they can hold.
     private static readonly Dictionary<string, JsonNode> OutOfRange = new()
     {
@@ -68,19 +50,19 @@ public sealed class ValidationRuleTests : IAsyncLifetime
     [Fact]
     public async Task Duplicate_keys_are_refused_not_last_one_wins()
     {
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"name\": \"tiny\"", "\"name\": \"tiny\", \"name\": \"other\"")), HttpStatusCode.BadRequest, "name");
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"name\": \"tiny\"", "\"name\": \"tiny\", \"NAME\": \"other\"")), HttpStatusCode.BadRequest, "NAME");
-        AssertProblem(await PostAsync(_client, "/analysis/plan", """{"sd": 0.1, "difference": 0.1, "Sd": 0.2}"""), HttpStatusCode.BadRequest, "Sd");
-        Assert.Equal(0L, await _db.ScalarAsync<long>("select count(*) from batches"));
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"name\": \"tiny\"", "\"name\": \"tiny\", \"name\": \"other\"")), HttpStatusCode.BadRequest, "name");
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"name\": \"tiny\"", "\"name\": \"tiny\", \"NAME\": \"other\"")), HttpStatusCode.BadRequest, "NAME");
+        AssertProblem(await PostAsync(Client, "/analysis/plan", """{"sd": 0.1, "difference": 0.1, "Sd": 0.2}"""), HttpStatusCode.BadRequest, "Sd");
+        Assert.Equal(0L, await Db.ScalarAsync<long>("select count(*) from batches"));
     }
 
     [Fact]
     public async Task Unknown_fields_are_refused_in_analysis_and_planning_as_in_batches()
     {
-        AssertProblem(await PostAsync(_client, "/analysis", """{"arms": [{"name": "a", "values": [1, 2]}], "levle": 0.9}"""), HttpStatusCode.BadRequest, "levle");
-        AssertProblem(await PostAsync(_client, "/analysis", """{"arms": [{"name": "a", "values": [1, 2], "seed": [1, 2]}]}"""), HttpStatusCode.BadRequest, "arms[0].seed");
-        AssertProblem(await PostAsync(_client, "/analysis/plan", """{"sd": 0.1, "difference": 0.1, "runs": 5}"""), HttpStatusCode.BadRequest, "runs");
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"seeds\"", "\"seed\": 1, \"seeds\"")), HttpStatusCode.BadRequest, "seed");
+        AssertProblem(await PostAsync(Client, "/analysis", """{"arms": [{"name": "a", "values": [1, 2]}], "levle": 0.9}"""), HttpStatusCode.BadRequest, "levle");
+        AssertProblem(await PostAsync(Client, "/analysis", """{"arms": [{"name": "a", "values": [1, 2], "seed": [1, 2]}]}"""), HttpStatusCode.BadRequest, "arms[0].seed");
+        AssertProblem(await PostAsync(Client, "/analysis/plan", """{"sd": 0.1, "difference": 0.1, "runs": 5}"""), HttpStatusCode.BadRequest, "runs");
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"seeds\"", "\"seed\": 1, \"seeds\"")), HttpStatusCode.BadRequest, "seed");
     }
 
     [Theory]
@@ -93,28 +75,28 @@ public sealed class ValidationRuleTests : IAsyncLifetime
     {
         if (to.EndsWith('-'))
             to += new string('x', 2000) + "\"";
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace(from, to)), HttpStatusCode.BadRequest, field);
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace(from, to)), HttpStatusCode.BadRequest, field);
     }
 
     [Fact]
     public async Task Seeds_must_lie_in_the_range_every_generator_takes()
     {
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"seeds\": 2", "\"seeds\": [0, 2147483648]")), HttpStatusCode.BadRequest, "seeds[1]");
-        AssertProblem(await PostAsync(_client, "/batches", TinyBatch.Replace("\"seeds\": 2", "\"seeds\": [-1]")), HttpStatusCode.BadRequest, "seeds[0]");
-        Assert.Equal(HttpStatusCode.Created, (await PostAsync(_client, "/batches", TinyBatch.Replace("\"seeds\": 2", "\"seeds\": [0, 2147483647]"))).Status);
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"seeds\": 2", "\"seeds\": [0, 2147483648]")), HttpStatusCode.BadRequest, "seeds[1]");
+        AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"seeds\": 2", "\"seeds\": [-1]")), HttpStatusCode.BadRequest, "seeds[0]");
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(Client, "/batches", TinyBatch.Replace("\"seeds\": 2", "\"seeds\": [0, 2147483647]"))).Status);
     }
 
     [Fact]
     public async Task Limits_are_checked_before_the_expensive_part()
     {
         var arms = string.Join(",", Enumerable.Repeat("{}", 20_000));
-        var answer = await PostAsync(_client, "/batches", TinyBatch.Replace("\"seeds\"", $"\"arms\": [{arms}], \"seeds\""));
+        var answer = await PostAsync(Client, "/batches", TinyBatch.Replace("\"seeds\"", $"\"arms\": [{arms}], \"seeds\""));
 
         AssertProblem(answer, HttpStatusCode.BadRequest, "arms");
         Assert.Single(answer.Fields);
         Assert.True(answer.Body.Length < 1000, $"the refusal of 20,000 arms is {answer.Body.Length} bytes");
         var seeds = string.Join(",", Enumerable.Range(0, 100_000));
-        var tooMany = await PostAsync(_client, "/batches", TinyBatch.Replace("\"seeds\": 2", $"\"seeds\": [{seeds}]"));
+        var tooMany = await PostAsync(Client, "/batches", TinyBatch.Replace("\"seeds\": 2", $"\"seeds\": [{seeds}]"));
         AssertProblem(tooMany, HttpStatusCode.BadRequest, "seeds");
         Assert.Single(tooMany.Fields);
     }

@@ -63,6 +63,7 @@ public static class ServiceBenchCommand
     {
         // Queued on gpu at low priority and cancelled at once: a worker never gets to run them on a CPU-only machine.
         var spec = $$"""{"name": "bench-submit", "base": {{TinyBase}}, "arms": [{{MomentumArms(arms - 1)}}], "seeds": {{seeds}}, "queue": "gpu", "priority": "low"}""";
+        await api.DeleteAsync($"/batches/{(await api.PostAsync("/batches", spec, ct))["batch"]!["id"]}", ct); // warm-up
         var seconds = new List<double>();
         for (var i = 0; i < n; i++)
         {
