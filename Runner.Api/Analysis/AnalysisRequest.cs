@@ -19,7 +19,8 @@ public sealed record AnalysisRequest(
     string? Goal = null,
     double? Power = null,
     double? PilotSd = null,
-    double? TargetDifference = null)
+    double? TargetDifference = null,
+    double? Margin = null)
 {
     public (IReadOnlyList<ArmSamples> Arms, AnalysisSettings Settings, Dictionary<string, string[]> Errors) Parse()
     {
@@ -50,6 +51,7 @@ public sealed record AnalysisRequest(
             Power = Power ?? 0.8,
             PilotSd = PilotSd,
             TargetDifference = TargetDifference,
+            Margin = Margin,
             Correction = AnalysisNames.Choose(Correction, "correction", errors, Core.Statistics.Correction.Holm, AnalysisNames.Corrections),
             Test = AnalysisNames.Choose(Test, "test", errors, UnpairedTest.Welch, AnalysisNames.Tests),
             AllPairs = AnalysisNames.Choose(Compare, "compare", errors, false, AnalysisNames.Comparisons),

@@ -50,7 +50,7 @@ public static class BatchesApi
         group.MapGet("/{id:long}/analysis", Analyze).AllowReads()
             .WithName("AnalyzeBatch")
             .WithSummary("The statistics over the finished runs: per-arm summaries, tests against the baseline, adjusted p-values, verdicts")
-            .WithDescription("Defaults come from the batch (metric, level, correction, test); override with ?metric=, ?level=, ?correction=, ?test=, ?compare=, ?goal=. Available while the batch runs; basedOn says how many runs it uses. Accept: text/plain gives terminal tables.")
+            .WithDescription("Defaults come from the batch (metric, level, correction, test); override with ?metric=, ?level=, ?correction=, ?test=, ?compare=, ?goal=, ?margin= (equivalence margin in the metric's units). Available while the batch runs; basedOn says how many runs it uses. Accept: text/plain gives terminal tables.")
             .Produces<BatchAnalysis>()
             .Produces<string>(contentType: "text/plain");
 
@@ -131,7 +131,7 @@ public static class BatchesApi
     }
 
     private static async Task<Results<Ok<BatchAnalysis>, ContentHttpResult, ValidationProblem, NotFound>> Analyze(
-        long id, string? metric, string? level, string? correction, string? test, string? compare, string? goal,
+        long id, string? metric, string? level, string? correction, string? test, string? compare, string? goal, string? margin,
         HttpRequest http, BatchStore store, CancellationToken ct)
     {
         if (await store.GetAsync(id, ct) is not { } batch)
@@ -144,6 +144,7 @@ public static class BatchesApi
         var settings = defaults with
         {
             Level = QueryValue.Double(level, "level", AnalysisSettings.MinLevel, AnalysisSettings.MaxLevel, errors) ?? defaults.Level,
+            Margin = QueryValue.Double(margin, "margin", double.Epsilon, AnalysisSettings.MaxMagnitude, errors) ?? defaults.Margin,
             Correction = AnalysisNames.Choose(correction, "correction", errors, defaults.Correction, AnalysisNames.Corrections),
             Test = AnalysisNames.Choose(test, "test", errors, defaults.Test, AnalysisNames.Tests),
             AllPairs = AnalysisNames.Choose(compare, "compare", errors, false, AnalysisNames.Comparisons),

@@ -91,7 +91,7 @@ public static class BatchPage
                 {Num("p", c?.Test.PTwoSided, MetricFormat.P(c?.Test.PTwoSided))}
                 {Num("p-adjusted", c?.PAdjusted, MetricFormat.P(c?.PAdjusted))}
                 {Num("hedges-g", c?.Test.HedgesG, V(c?.Test.HedgesG, g => MetricFormat.F(g, "0.00")))}
-                <td data-field="verdict" class="{VerdictClass(c?.Verdict)}">{E(c?.Verdict ?? (arm.Name == analysis.Baseline ? "baseline" : "—"))}</td>
+                <td data-field="verdict" class="{VerdictClass(c?.Verdict)}">{E(c is null ? arm.Name == analysis.Baseline ? "baseline" : "—" : Verdict.Describe(c.Verdict, analysis.Margin))}</td>
                 {Num("runs-to-detect", c?.RunsPerArmToDetectObserved, V(c?.RunsPerArmToDetectObserved, n => MetricFormat.F(Math.Ceiling(n), "0")))}</tr>
                 """);
         }
@@ -158,6 +158,7 @@ public static class BatchPage
     {
         Verdict.Better => "better",
         Verdict.Worse => "worse",
+        Verdict.Equivalent => "equivalent",
         _ => "muted",
     };
 

@@ -26,7 +26,7 @@ public static class PageLayout
         .s-failed { background: #c62828; } .s-cancelled { background: #555; }
         .bar { display: block; height: 18px; width: 100%; max-width: 860px; background: #e8e8e8; border-radius: 4px; } td.progress { width: 220px; }
         .b-succeeded { fill: #2e7d32; } .b-failed { fill: #c62828; } .b-cancelled { fill: #555; } .b-running { fill: #1a5fb4; } .b-queued { fill: #bbb; }
-        .better { color: #2e7d32; font-weight: 600; } .worse { color: #c62828; font-weight: 600; } .muted { color: #777; }
+        .better { color: #2e7d32; font-weight: 600; } .worse { color: #c62828; font-weight: 600; } .equivalent { color: #1a5fb4; font-weight: 600; } .muted { color: #777; }
         .metrics a { margin-right: 10px; } .metrics a.current { font-weight: 700; text-decoration: none; color: #222; }
         .plots { display: flex; flex-wrap: wrap; gap: 16px; } .legend span { margin-right: 14px; } .legend svg { vertical-align: middle; }
         svg text { font: 12px system-ui, sans-serif; fill: #333; } svg .label { font-size: 13px; } svg .arm { font-size: 13px; }

@@ -8,10 +8,14 @@ namespace Runner.Core.Batches;
 /// </summary>
 public sealed record BatchAnalysis(long BatchId, string Batch, string Status, int RunsTotal, int RunsFinished, int RunsUsed, string BasedOn, AnalysisResult Analysis)
 {
-    /// <summary>The batch's own analysis settings for a metric: its level, correction and test, the metric's goal.</summary>
+    /// <summary>
+    /// The batch's own analysis settings for a metric: its level, correction and test, the metric's goal, and
+    /// its equivalence margin when the metric is the batch's own (a margin is in that metric's units).
+    /// </summary>
     public static AnalysisSettings Defaults(BatchRecord batch, Metric metric) => new()
     {
         Level = batch.Level,
+        Margin = metric.Name == batch.Metric ? batch.Margin : null,
         Correction = AnalysisNames.ValueOf(batch.Correction, AnalysisNames.Corrections),
         Test = AnalysisNames.ValueOf(batch.Test, AnalysisNames.Tests),
         Goal = metric.Goal,

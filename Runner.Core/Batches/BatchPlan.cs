@@ -15,6 +15,7 @@ public sealed record BatchPlan(
     string Baseline,
     Metric Metric,
     double Level,
+    double? Margin,
     Correction Correction,
     UnpairedTest Test,
     string Queue,

@@ -115,6 +115,8 @@ public static partial class BatchPlanner
         var level = spec.Analysis?.Level ?? 0.95;
         if (!(level is >= AnalysisSettings.MinLevel and <= AnalysisSettings.MaxLevel))
             errors["analysis.level"] = [$"{level} is not a usable confidence level; use {AnalysisSettings.MinLevel} to {AnalysisSettings.MaxLevel}, such as 0.95."];
+        if (spec.Analysis?.Margin is { } margin && !(margin > 0 && margin <= AnalysisSettings.MaxMagnitude))
+            errors["analysis.margin"] = [$"{margin} is not an equivalence margin; give a positive number in the metric's units (e.g. 0.001 for 0.1 points of accuracy)."];
         var correction = AnalysisNames.Choose(spec.Analysis?.Correction, "analysis.correction", errors, Correction.Holm, AnalysisNames.Corrections);
         var test = AnalysisNames.Choose(spec.Analysis?.Test, "analysis.test", errors, UnpairedTest.Welch, AnalysisNames.Tests);
 
@@ -133,7 +135,7 @@ public static partial class BatchPlanner
         if (errors.Count > 0)
             return (null, errors);
         var plannedArms = planned.Select(a => a with { IsBaseline = a.Name == baseline }).ToList();
-        return (new BatchPlan(name!, plannedArms, seeds!, baseline!, metric!, level, correction, test, queue, priority, spec.Data), errors);
+        return (new BatchPlan(name!, plannedArms, seeds!, baseline!, metric!, level, spec.Analysis?.Margin, correction, test, queue, priority, spec.Data), errors);
     }
 
     /// <summary>An explicit arm: the base with more tricks and overrides, or its own preset with the base's overrides.</summary>

@@ -13,6 +13,7 @@ public sealed record BatchRecord
     public string Baseline { get; init; } = "";
     public string Metric { get; init; } = "";
     public double Level { get; init; }
+    public double? Margin { get; init; }
     public string Correction { get; init; } = "";
     public string Test { get; init; } = "";
     public string Queue { get; init; } = "";

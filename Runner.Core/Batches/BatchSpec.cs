@@ -18,6 +18,9 @@ public sealed record ArmSpec
 public sealed record AnalysisSpec
 {
     public double? Level { get; init; }
+
+    /// <summary>Equivalence margin δ in the batch metric's units: comparisons also run TOST.</summary>
+    public double? Margin { get; init; }
     public string? Correction { get; init; }
     public string? Test { get; init; }
 }

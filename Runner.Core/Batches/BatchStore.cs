@@ -12,7 +12,7 @@ namespace Runner.Core.Batches;
 public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
 {
     private const string BatchColumns = """
-        b.id, b.name, b.status, b.seeds, b.baseline, b.metric, b.level, b.correction, b.test, b.queue, b.priority, b.data,
+        b.id, b.name, b.status, b.seeds, b.baseline, b.metric, b.level, b.margin, b.correction, b.test, b.queue, b.priority, b.data,
         b.created_at as CreatedAt, b.started_at as StartedAt, b.finished_at as FinishedAt, b.cancelled_at as CancelledAt,
         c.Total, c.Queued, c.Running, c.Succeeded, c.Failed, c.Cancelled
         """;
@@ -49,14 +49,14 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var batchId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-            insert into batches (name, spec, seeds, baseline, metric, level, correction, test, queue, priority, data, idempotency_key, request_hash)
-            values (@Name, @Spec::jsonb, @Seeds, @Baseline, @Metric, @Level, @Correction, @Test, @Queue, @Priority, @Data, @idempotencyKey, @requestHash)
+            insert into batches (name, spec, seeds, baseline, metric, level, margin, correction, test, queue, priority, data, idempotency_key, request_hash)
+            values (@Name, @Spec::jsonb, @Seeds, @Baseline, @Metric, @Level, @Margin, @Correction, @Test, @Queue, @Priority, @Data, @idempotencyKey, @requestHash)
             on conflict (idempotency_key) do nothing
             returning id
             """,
             new
             {
-                plan.Name, Spec = spec.ToJsonString(), Seeds = plan.Seeds.ToArray(), plan.Baseline, Metric = plan.Metric.Name, plan.Level,
+                plan.Name, Spec = spec.ToJsonString(), Seeds = plan.Seeds.ToArray(), plan.Baseline, Metric = plan.Metric.Name, plan.Level, plan.Margin,
                 Correction = AnalysisNames.NameOf(plan.Correction, AnalysisNames.Corrections), Test = AnalysisNames.NameOf(plan.Test, AnalysisNames.Tests),
                 plan.Queue, plan.Priority, plan.Data, idempotencyKey, requestHash,
             }, tx, cancellationToken: ct));

@@ -41,6 +41,12 @@ public static class AblationAnalysis
         var tested = tests.Where(t => t.Test.IsTested).ToList();
         var adjusted = PValueAdjustment.Adjust(tested.Select(t => t.Test.PTwoSided!.Value).ToList(), settings.Correction);
         var adjustedByPair = tested.Zip(adjusted).ToDictionary(x => (x.First.Item1.Name, x.First.Item2.Name), x => x.Second);
+        var equivalence = settings.Margin is { } margin
+            ? tests.ToDictionary(t => (t.Item1.Name, t.Item2.Name), t => Equivalence.Test(t.Test, margin, settings.Level))
+            : [];
+        var equivalenceTested = equivalence.Where(e => e.Value.P is not null).ToList();
+        var equivalenceAdjusted = equivalenceTested.Zip(PValueAdjustment.Adjust(equivalenceTested.Select(e => e.Value.P!.Value).ToList(), settings.Correction))
+            .ToDictionary(x => x.First.Key, x => x.Second);
         var planningAlpha = PValueAdjustment.PlanningLevel(settings.Alpha, Math.Max(1, tested.Count), settings.Correction);
         var sd = PlanningSd(results, settings, out var sdSource);
 
@@ -50,19 +56,23 @@ public static class AblationAnalysis
             if (test.Note is not null)
                 notes.Add($"'{arm.Name}' vs '{against.Name}': {test.Note}.");
             double? pAdjusted = adjustedByPair.TryGetValue((arm.Name, against.Name), out var p) ? p : null;
+            double? equivalentP = equivalenceAdjusted.TryGetValue((arm.Name, against.Name), out var e) ? e : null;
             var verdict = pAdjusted is null ? Verdict.NotTested
-                : pAdjusted > settings.Alpha ? Verdict.NoSignificantDifference
-                : (test.Difference > 0) == (settings.Goal == Goal.Maximize) ? Verdict.Better : Verdict.Worse;
+                : pAdjusted <= settings.Alpha ? (test.Difference > 0) == (settings.Goal == Goal.Maximize) ? Verdict.Better : Verdict.Worse
+                : settings.Margin is null ? Verdict.NoSignificantDifference
+                : equivalentP <= settings.Alpha ? Verdict.Equivalent
+                : Verdict.Undecided;
             double? toDetect = sd is > 0 && test.Difference is { } d && d != 0
                 ? PowerAnalysis.RunsPerArm(d, sd.Value, planningAlpha, settings.Power)
                 : null;
-            comparisons.Add(new ArmComparison(arm.Name, against.Name, test, paired, pAdjusted, verdict, toDetect));
+            comparisons.Add(new ArmComparison(arm.Name, against.Name, test, paired, pAdjusted,
+                equivalence.GetValueOrDefault((arm.Name, against.Name)), equivalentP, verdict, toDetect));
         }
 
         var planning = Plan(results, sd, sdSource, planningAlpha, settings);
         var used = results.Sum(r => r.Summary.N);
         var excluded = results.Sum(r => r.Missing + r.Failed + r.Cancelled);
-        return new AnalysisResult(metric, baselineArm, settings.Level, Name(settings.Correction), Name(settings.Test), Name(settings.Goal),
+        return new AnalysisResult(metric, baselineArm, settings.Level, Name(settings.Correction), Name(settings.Test), Name(settings.Goal), settings.Margin,
             used, excluded, results, comparisons, planning, notes);
     }
 
@@ -105,6 +115,8 @@ public static class AblationAnalysis
             errors["power"] = [$"{settings.Power} is not a usable power; use {AnalysisSettings.MinPower} to {AnalysisSettings.MaxPower}, such as 0.8."];
         if (settings.PilotSd is { } sd && !(sd > 0 && sd <= AnalysisSettings.MaxMagnitude))
             errors["pilotSd"] = [$"A pilot standard deviation must be positive and at most {AnalysisSettings.MaxMagnitude:G}."];
+        if (settings.Margin is { } margin && !(margin > 0 && margin <= AnalysisSettings.MaxMagnitude))
+            errors["margin"] = [$"An equivalence margin must be positive and at most {AnalysisSettings.MaxMagnitude:G}, in the metric's units."];
         if (settings.TargetDifference is { } t && !(t != 0 && Math.Abs(t) <= AnalysisSettings.MaxMagnitude))
             errors["targetDifference"] = [$"A target difference must be a non-zero number within ±{AnalysisSettings.MaxMagnitude:G}."];
         return errors;

@@ -7,6 +7,7 @@ public sealed record AnalysisResult(
     string Correction,
     string Test,
     string Goal,
+    double? Margin,
     int RunsUsed,
     int RunsExcluded,
     IReadOnlyList<ArmResult> Arms,
@@ -18,7 +19,8 @@ public sealed record ArmResult(string Name, ArmSummary Summary, int Missing, int
 
 /// <summary>
 /// Arm against another (the baseline unless all pairs were asked for): the chosen unpaired test, the
-/// paired test where runs share seeds, the adjusted p-value of the unpaired test and the verdict it gives.
+/// paired test where runs share seeds, the adjusted p-value of the unpaired test, with a margin the
+/// equivalence test (TOST) and its adjusted p-value, and the verdict they give.
 /// </summary>
 public sealed record ArmComparison(
     string Arm,
@@ -26,6 +28,8 @@ public sealed record ArmComparison(
     Comparison Test,
     Comparison? Paired,
     double? PAdjusted,
+    Equivalence? Equivalence,
+    double? EquivalencePAdjusted,
     string Verdict,
     double? RunsPerArmToDetectObserved);
 
@@ -46,8 +50,18 @@ public sealed record Planning(
 
 public static class Verdict
 {
+    /// <summary>The verdict as a sentence part, with the margin where it matters ("equivalent within ±0.001").</summary>
+    public static string Describe(string verdict, double? margin) =>
+        verdict == Equivalent && margin is { } m ? $"equivalent within ±{AblationAnalysis.Format(m)}" : verdict;
+
     public const string Better = "better";
     public const string Worse = "worse";
     public const string NoSignificantDifference = "no significant difference";
+
+    /// <summary>With a margin: the difference lies within ±δ (TOST).</summary>
+    public const string Equivalent = "equivalent";
+
+    /// <summary>With a margin: neither a difference nor equivalence is shown yet.</summary>
+    public const string Undecided = "undecided";
     public const string NotTested = "not tested";
 }

@@ -42,6 +42,12 @@ public sealed record AnalysisSettings
     /// <summary>A pilot estimate of the run-to-run standard deviation; otherwise the arms' pooled one is used.</summary>
     public double? PilotSd { get; init; }
 
+    /// <summary>
+    /// The equivalence margin δ, in the metric's units: each comparison also runs the two one-sided tests
+    /// (TOST), and a comparison without a significant difference is "equivalent" within ±δ or "undecided".
+    /// </summary>
+    public double? Margin { get; init; }
+
     /// <summary>A difference worth detecting, in the metric's units; planning then says how many runs per arm it takes.</summary>
     public double? TargetDifference { get; init; }
 

@@ -41,14 +41,20 @@ public static class AnalysisTable
 
         if (r.Comparisons.Count > 0)
         {
-            var comparisons = new Table().Border(TableBorder.Simple)
-                .AddColumns("comparison", "difference", $"{level} CI", "t", "df", "p", $"p ({r.Correction})", "Hedges g", "verdict", "paired diff", "paired p", "n to detect");
+            var columns = new List<string> { "comparison", "difference", $"{level} CI", "t", "df", "p", $"p ({r.Correction})", "Hedges g" };
+            if (r.Margin is not null)
+                columns.AddRange(["TOST p", $"TOST p ({r.Correction})"]);
+            columns.AddRange(["verdict", "paired diff", "paired p", "n to detect"]);
+            var comparisons = new Table().Border(TableBorder.Simple).AddColumns([.. columns]);
             foreach (var c in r.Comparisons)
             {
                 var t = c.Test;
-                Row(comparisons, $"{c.Arm} - {c.Against}", F(t.Difference), Interval(t.CiLow, t.CiHigh), F(t.T), F(t.Df), P(t.PTwoSided),
-                    P(c.PAdjusted), F(t.HedgesG), c.Verdict, F(c.Paired?.Difference), P(c.Paired?.PTwoSided),
-                    c.RunsPerArmToDetectObserved is { } n ? Math.Ceiling(n).ToString("0", CultureInfo.InvariantCulture) : "-");
+                var cells = new List<string> { $"{c.Arm} - {c.Against}", F(t.Difference), Interval(t.CiLow, t.CiHigh), F(t.T), F(t.Df), P(t.PTwoSided), P(c.PAdjusted), F(t.HedgesG) };
+                if (r.Margin is not null)
+                    cells.AddRange([P(c.Equivalence?.P), P(c.EquivalencePAdjusted)]);
+                cells.AddRange([Verdict.Describe(c.Verdict, r.Margin), F(c.Paired?.Difference), P(c.Paired?.PTwoSided),
+                    c.RunsPerArmToDetectObserved is { } n ? Math.Ceiling(n).ToString("0", CultureInfo.InvariantCulture) : "-"]);
+                Row(comparisons, [.. cells]);
             }
             yield return comparisons;
         }

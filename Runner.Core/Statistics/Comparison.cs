@@ -9,6 +9,7 @@ public sealed record Comparison(
     int NA,
     int NB,
     double? Difference,
+    double? StandardError,
     double? CiLow,
     double? CiHigh,
     double? T,
@@ -21,7 +22,7 @@ public sealed record Comparison(
     string? Note)
 {
     public static Comparison NotPossible(string test, int na, int nb, double? difference, string note) =>
-        new(test, na, nb, difference, null, null, null, null, null, null, null, null, null, note);
+        new(test, na, nb, difference, null, null, null, null, null, null, null, null, null, null, note);
 
     public bool IsTested => PTwoSided is not null;
 
@@ -33,7 +34,7 @@ public sealed record Comparison(
         var half = StudentT.Quantile((1 + level) / 2, df) * standardError;
         var pTwo = StudentT.TwoSidedP(t, df);
         var tail = pTwo / 2;
-        return new Comparison(test, na, nb, difference, difference - half, difference + half, t, df, pTwo,
+        return new Comparison(test, na, nb, difference, standardError, difference - half, difference + half, t, df, pTwo,
             t <= 0 ? tail : 1 - tail,
             t >= 0 ? tail : 1 - tail,
             cohensD, hedgesG, null);
