@@ -17,6 +17,6 @@ public static class WorkerCommands
         };
         serve.SetAction((result, ct) => WorkerHost.RunAsync(result.GetValue(device), ct));
 
-        return new RootCommand("Runner worker: executes training jobs on one device.") { serve, TrainCommand.Build(), BenchCommand.Build(), DemoCommand.Build(), ServiceBenchCommand.Build(), ChaosBenchCommand.Build() };
+        return new RootCommand("Runner worker: executes training jobs on one device.") { serve, TrainCommand.Build(), BenchCommand.Build(), DemoCommand.Build(), ServiceBenchCommand.Build(), ChaosBenchCommand.Build(), Statistics.SequentialBenchCommand.Build() };
     }
 }

@@ -3,10 +3,16 @@ using Runner.Core.Statistics;
 namespace Runner.Api.Analysis;
 
 /// <summary>Body of <c>POST /analysis/plan</c>: seeds per arm for a difference, or the difference n seeds resolve.</summary>
-public sealed record PlanRequest(double? Sd, double? Difference = null, int? RunsPerArm = null, double? Power = null, double? Level = null, int? Comparisons = null)
+/// <summary>
+/// With <see cref="Looks"/> (and a difference) it also sizes a group-sequential design: the most seeds per
+/// arm, the boundaries and the expected seeds at true differences 0, δ/2 and δ.
+/// </summary>
+public sealed record PlanRequest(double? Sd, double? Difference = null, int? RunsPerArm = null, double? Power = null, double? Level = null, int? Comparisons = null,
+    int? Looks = null, string? Spending = null)
 {
     public const int MaxRunsPerArm = 1_000_000;
     public const int MaxComparisons = 10_000;
+    public const int MaxLooks = 20;
 
     public Dictionary<string, string[]> Validate()
     {
@@ -25,13 +31,18 @@ public sealed record PlanRequest(double? Sd, double? Difference = null, int? Run
             errors["level"] = [$"{Level} is not a usable confidence level; use {AnalysisSettings.MinLevel} to {AnalysisSettings.MaxLevel}."];
         if (Comparisons is < 1 or > MaxComparisons)
             errors["comparisons"] = [$"Use 1 to {MaxComparisons} comparisons."];
+        if (Looks is < 1 or > MaxLooks)
+            errors["looks"] = [$"Use 1 to {MaxLooks} looks."];
+        else if (Looks is not null && Difference is null)
+            errors["difference"] = ["A sequential design is sized for a difference; give one."];
+        AnalysisNames.Choose(Spending, "spending", errors, Core.Statistics.Spending.OBrienFleming, AnalysisNames.Spendings);
         return errors;
     }
 }
 
 /// <summary>Planning at α = (1 − level) / comparisons, the first step of Holm's procedure.</summary>
 public sealed record PlanResult(double Sd, double Power, double Alpha, double? Difference, double? RunsPerArmNeeded, int? RunsPerArm,
-    double? PowerAtRunsPerArm, double? MinimumDetectableDifference)
+    double? PowerAtRunsPerArm, double? MinimumDetectableDifference, SequentialPlan? Sequential)
 {
     public static PlanResult For(PlanRequest r)
     {
@@ -41,6 +52,10 @@ public sealed record PlanResult(double Sd, double Power, double Alpha, double? D
             r.Difference is { } d ? PowerAnalysis.RunsPerArm(d, sd, alpha, power) : null,
             r.RunsPerArm,
             r.RunsPerArm is { } n && r.Difference is { } diff ? PowerAnalysis.Power(n, diff, sd, alpha) : null,
-            r.RunsPerArm is { } m ? PowerAnalysis.MinimumDetectableDifference(m, sd, alpha, power) : null);
+            r.RunsPerArm is { } m ? PowerAnalysis.MinimumDetectableDifference(m, sd, alpha, power) : null,
+            r.Looks is { } looks && r.Difference is { } delta
+                ? SequentialPlanning.For(sd, delta, power, 1 - (r.Level ?? 0.95), r.Comparisons ?? 1, looks,
+                    AnalysisNames.ValueOf(r.Spending ?? "obrien-fleming", AnalysisNames.Spendings))
+                : null);
     }
 }

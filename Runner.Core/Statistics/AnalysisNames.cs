@@ -15,6 +15,8 @@ public static class AnalysisNames
 
     public static readonly IReadOnlyList<(string Name, Goal Value)> Goals = [("maximize", Goal.Maximize), ("minimize", Goal.Minimize)];
 
+    public static readonly IReadOnlyList<(string Name, Spending Value)> Spendings = [("obrien-fleming", Spending.OBrienFleming), ("pocock", Spending.Pocock)];
+
     /// <summary>The value named by <paramref name="text"/>; an unknown name adds an error for <paramref name="field"/>.</summary>
     public static T Choose<T>(string? text, string field, IDictionary<string, string[]> errors, T fallback, IReadOnlyList<(string Name, T Value)> choices)
     {

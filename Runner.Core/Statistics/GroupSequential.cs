@@ -83,6 +83,33 @@ public static class GroupSequential
         return looks;
     }
 
+    /// <summary>
+    /// The probability of stopping at each look (crossing ±z_k, two-sided) when the score drifts by
+    /// <paramref name="drift"/> per unit of information time: with drift 0 the α spent per look, with the
+    /// drift of a true difference the power spent per look.
+    /// </summary>
+    public static IReadOnlyList<double> StoppingProbabilities(IReadOnlyList<Look> looks, double drift)
+    {
+        var stops = new List<double>();
+        Density? density = null;
+        foreach (var look in looks)
+        {
+            var bound = look.Z * Math.Sqrt(look.Fraction);
+            if (density is null)
+            {
+                var sd = Math.Sqrt(look.Fraction);
+                stops.Add(Normal.CDF(drift * look.Fraction, sd, -bound) + 1 - Normal.CDF(drift * look.Fraction, sd, bound));
+                density = Density.First(look.Fraction, bound, drift);
+            }
+            else
+            {
+                stops.Add(density.ExitProbability(bound, look.Fraction));
+                density = density.Next(look.Fraction, bound);
+            }
+        }
+        return stops;
+    }
+
     /// <summary>Equally spaced looks: fractions 1/K, 2/K, …, 1.</summary>
     public static IReadOnlyList<double> EqualFractions(int looks) => Enumerable.Range(1, looks).Select(k => (double)k / looks).ToList();
 
@@ -90,16 +117,17 @@ public static class GroupSequential
     /// The sub-density of the score S at information time <see cref="Time"/> over the continuation region
     /// (−<see cref="Bound"/>, <see cref="Bound"/>), on a Simpson grid: the paths that have not stopped yet.
     /// </summary>
-    private sealed class Density(double time, double bound, double[] points, double[] values)
+    private sealed class Density(double time, double bound, double drift, double[] points, double[] values)
     {
         public double Time { get; } = time;
         public double Bound { get; } = bound;
 
-        public static Density First(double t, double bound)
+        /// <param name="drift">E[S(t)] = drift × t: 0 under the null, δ/σ × √(n_max / 2) for a true difference δ.</param>
+        public static Density First(double t, double bound, double drift = 0)
         {
             var points = Grid(bound);
             var sd = Math.Sqrt(t);
-            return new Density(t, bound, points, points.Select(s => Normal.PDF(0, sd, s)).ToArray());
+            return new Density(t, bound, drift, points, points.Select(s => Normal.PDF(drift * t, sd, s)).ToArray());
         }
 
         /// <summary>Probability of still continuing: the integral of the sub-density.</summary>
@@ -108,21 +136,21 @@ public static class GroupSequential
         /// <summary>Probability of continuing to now and then crossing ±<paramref name="bound"/> at time <paramref name="t"/>.</summary>
         public double ExitProbability(double bound, double t)
         {
-            var sd = Math.Sqrt(t - Time);
-            return Integrate(i => values[i] * (Normal.CDF(0, 1, (-bound - points[i]) / sd) + 1 - Normal.CDF(0, 1, (bound - points[i]) / sd)));
+            var (sd, shift) = (Math.Sqrt(t - Time), drift * (t - Time));
+            return Integrate(i => values[i] * (Normal.CDF(0, 1, (-bound - points[i] - shift) / sd) + 1 - Normal.CDF(0, 1, (bound - points[i] - shift) / sd)));
         }
 
         public Density Next(double t, double bound)
         {
             var next = Grid(bound);
-            var sd = Math.Sqrt(t - Time);
+            var (sd, shift) = (Math.Sqrt(t - Time), drift * (t - Time));
             var result = new double[next.Length];
             for (var j = 0; j < next.Length; j++)
             {
                 var s = next[j];
-                result[j] = Integrate(i => values[i] * Normal.PDF(0, sd, s - points[i]));
+                result[j] = Integrate(i => values[i] * Normal.PDF(shift, sd, s - points[i]));
             }
-            return new Density(t, bound, next, result);
+            return new Density(t, bound, drift, next, result);
         }
 
         private double Integrate(Func<int, double> f)

@@ -54,4 +54,24 @@ public sealed class GroupSequentialTests
         Assert.Throws<ArgumentException>(() => GroupSequential.Boundaries([0.0, 1.0], 0.05, Spending.Pocock));
         Assert.Throws<ArgumentException>(() => GroupSequential.Boundaries([0.5, 1.2], 0.05, Spending.Pocock));
     }
+
+    [Fact]
+    public void A_sequential_plan_inflates_the_fixed_design_slightly_and_expects_fewer_seeds_under_an_effect()
+    {
+        var plan = SequentialPlanning.For(sd: 0.0015, difference: 0.001, power: 0.9, alpha: 0.05, comparisons: 1, looks: 5, Spending.OBrienFleming);
+
+        // The fixed design by the normal approximation: n = 2 (z_{1−α/2} + z_{1−β})² σ² / δ² (the far tail adds nothing visible).
+        var z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.975) + MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 0.9);
+        Assert.Equal(2 * z * z * 2.25, plan.FixedRunsPerArm, 2);
+        // O'Brien–Fleming-type spending with five looks costs about 2–3% more at most (Jennison and Turnbull, table 7.6: R = 1.026).
+        Assert.InRange(plan.MaxRunsPerArm / plan.FixedRunsPerArm, 1.01, 1.05);
+        var (none, half, full) = (plan.Expected[0], plan.Expected[1], plan.Expected[2]);
+        Assert.True(none.RunsPerArm > 0.97 * plan.MaxRunsPerArm);
+        Assert.True(full.RunsPerArm < 0.8 * plan.FixedRunsPerArm, $"{full.RunsPerArm} expected at δ against {plan.FixedRunsPerArm} fixed");
+        Assert.True(half.RunsPerArm > full.RunsPerArm);
+        Assert.Equal(plan.MaxRunsPerArm, plan.SeedsAtLooks[^1]);
+
+        var pocock = SequentialPlanning.For(0.0015, 0.001, 0.9, 0.05, 1, 5, Spending.Pocock);
+        Assert.True(pocock.MaxRunsPerArm > plan.MaxRunsPerArm);
+    }
 }

@@ -1,0 +1,62 @@
+namespace Runner.Core.Statistics;
+
+/// <summary>What a look decides for one arm against the baseline.</summary>
+public enum SequentialDecision
+{
+    Continue,
+    Better,
+    Worse,
+    Equivalent,
+
+    /// <summary>The last look, and neither a difference nor equivalence was shown.</summary>
+    Undecided,
+}
+
+/// <summary>One arm's comparison at one look: the test, the boundary it was held to, the repeated interval and the decision.</summary>
+/// <param name="Fraction">Information fraction n_k / n_max of this comparison (the smaller arm's values over the planned seeds).</param>
+/// <param name="Z">The boundary z_k for the fractions observed so far, at α/m.</param>
+/// <param name="NominalP">2(1 − Φ(z_k)): the level the test is held to at this look.</param>
+public sealed record ArmLook(string Arm, double Fraction, double Z, double NominalP, Comparison Test, double? CiLow, double? CiHigh, SequentialDecision Decision);
+
+/// <summary>
+/// A group-sequential ablation design: looks at planned seed counts per arm, two-sided α spending, an
+/// optional equivalence margin, and m comparisons with the baseline each designed at α/m (Bonferroni,
+/// valid under any dependence between the comparisons, which share the baseline).
+/// </summary>
+/// <param name="Looks">Seeds per arm at each look, increasing; the last is the most a batch runs.</param>
+/// <param name="Alpha">Family-wise α over all comparisons and all looks.</param>
+public sealed record SequentialDesign(IReadOnlyList<int> Looks, Spending Spending, double Alpha, int Comparisons, double? Margin)
+{
+    public int MaxSeeds => Looks[^1];
+
+    /// <summary>α for each comparison.</summary>
+    public double ComparisonAlpha => Alpha / Math.Max(1, Comparisons);
+
+    /// <summary>Looks spread evenly up to <paramref name="seeds"/>: 5 looks of 50 seeds are 10, 20, 30, 40, 50.</summary>
+    public static IReadOnlyList<int> EvenLooks(int count, int seeds) =>
+        Enumerable.Range(1, count).Select(k => (int)Math.Round((double)seeds * k / count)).Distinct().Where(n => n >= 2).ToList();
+
+    /// <summary>The boundary of a comparison's latest look, for the information fractions it had at every look so far.</summary>
+    public Look Boundary(IReadOnlyList<double> fractions) => GroupSequential.Boundaries(fractions, ComparisonAlpha, Spending)[^1];
+
+    /// <summary>
+    /// Decides one comparison at a look held to <paramref name="boundary"/> (computed for the fractions
+    /// actually observed, so looks taken late or with failed runs missing still spend exactly the planned α).
+    /// The repeated confidence interval is difference ± t_{df, 1 − p_k/2} × SE; such intervals hold
+    /// simultaneously over all looks. A difference is shown when the interval excludes 0 (the test's p is at
+    /// most p_k), equivalence when it lies inside ±δ (both one-sided tests at p_k/2 reject); the interval's
+    /// ends themselves are computed only when <paramref name="withInterval"/> (simulations need only the decision).
+    /// </summary>
+    public ArmLook Decide(string arm, Look boundary, Comparison test, bool lastLook, Goal goal, bool withInterval = true)
+    {
+        if (test is not { Difference: { } d, StandardError: { } se, Df: { } df, PTwoSided: { } p } || !(se > 0))
+            return new ArmLook(arm, boundary.Fraction, boundary.Z, boundary.NominalP, test, null, null, lastLook ? SequentialDecision.Undecided : SequentialDecision.Continue);
+        var tail = boundary.NominalP / 2;
+        var decision = p <= boundary.NominalP ? (d > 0) == (goal == Goal.Maximize) ? SequentialDecision.Better : SequentialDecision.Worse
+            : Margin is { } m && StudentT.UpperTail((d + m) / se, df) <= tail && StudentT.Cdf((d - m) / se, df) <= tail ? SequentialDecision.Equivalent
+            : lastLook ? SequentialDecision.Undecided
+            : SequentialDecision.Continue;
+        double? half = withInterval ? StudentT.Quantile(1 - tail, df) * se : null;
+        return new ArmLook(arm, boundary.Fraction, boundary.Z, boundary.NominalP, test, d - half, d + half, decision);
+    }
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MathNet.Numerics.Statistics;
+using Runner.Core.Statistics;
+using Spectre.Console;
+
+namespace Runner.Worker.Statistics;
+
+/// <summary>
+/// `bench-sequential`: the cost of computing boundaries, and what sequential designs save in simulation:
+/// the expected seeds per arm of the test cases and a leave-one-out study of nine tricks.
+/// </summary>
+public static class SequentialBenchCommand
+{
+    private const double Sd = 0.0015;
+
+    public static Command Build()
+    {
+        var batches = new Option<int>("--batches") { Description = "Simulated batches per case", DefaultValueFactory = _ => 20_000 };
+        var command = new Command("bench-sequential", "Time group-sequential boundaries and simulate what sequential batches save") { batches };
+        command.SetAction(result =>
+        {
+            var n = result.GetValue(batches);
+            var timing = new Table().AddColumns("boundaries", "n", "median", "p95");
+            foreach (var (count, spending) in new[] { (5, Spending.OBrienFleming), (10, Spending.OBrienFleming), (10, Spending.Pocock) })
+            {
+                var fractions = GroupSequential.EqualFractions(count);
+                GroupSequential.Boundaries(fractions, 0.05, spending);
+                var ms = Enumerable.Range(0, 200).Select(_ =>
+                {
+                    var clock = Stopwatch.StartNew();
+                    GroupSequential.Boundaries(fractions, 0.05, spending);
+                    return clock.Elapsed.TotalMilliseconds;
+                }).ToList();
+                timing.AddRow($"{count} looks, {AnalysisNames.NameOf(spending, AnalysisNames.Spendings)}", "200",
+                    Format(ms.Median(), "ms"), Format(ms.QuantileCustom(0.95, QuantileDefinition.R7), "ms"));
+            }
+            AnsiConsole.Write(timing);
+
+            var cases = new Table().AddColumns("case", "runs (fixed)", "saved", "seeds per arm", "better", "equivalent", "fixed design's power");
+            void Case(string name, SequentialDesign design, double[] effects)
+            {
+                var s = SequentialSimulation.Run(design, effects, Sd, n, seed: 2026);
+                cases.AddRow(name, $"{s.MeanRuns:F1} ({s.FixedRuns})", $"{s.RunsSaved:P1}",
+                    string.Join(" ", s.Arms.Select(a => a.MeanSeeds.ToString("F1", CultureInfo.InvariantCulture))),
+                    string.Join(" ", s.Arms.Select(a => a.Better.ToString("P0", CultureInfo.InvariantCulture))),
+                    string.Join(" ", s.Arms.Select(a => a.Equivalent.ToString("P0", CultureInfo.InvariantCulture))),
+                    string.Join(" ", s.FixedPower.Select(p => p.ToString("P0", CultureInfo.InvariantCulture))));
+            }
+            var looks = SequentialDesign.EvenLooks(5, 50);
+            foreach (var arms in new[] { 2, 4 })
+                foreach (var effect in new[] { 0.0, 0.0005, 0.001, 0.002 })
+                    Case($"{arms} arms, Δ {effect * 100:0.##} points", new SequentialDesign(looks, Spending.OBrienFleming, 0.05, arms, null), Enumerable.Repeat(effect, arms).ToArray());
+            double[] study = [0.005, 0.004, 0.003, 0.003, 0.002, 0.002, 0.001, 0.001, 0];
+            Case("leave-one-out, 9 arms", new SequentialDesign(looks, Spending.OBrienFleming, 0.05, 9, null), study);
+            Case("leave-one-out, 9 arms, margin 0.1 points", new SequentialDesign(looks, Spending.OBrienFleming, 0.05, 9, 0.001), study);
+            AnsiConsole.Write(cases);
+            Console.WriteLine($"{n} simulated batches per case; σ = {Sd * 100} points; looks at {string.Join(", ", looks)} seeds; O'Brien–Fleming-type spending; family-wise α = 0.05 split over the arms.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Format(double value, string unit) => string.Create(CultureInfo.InvariantCulture, $"{value:F2} {unit}");
+}
