@@ -251,4 +251,22 @@ public sealed class BatchApiTests() : ApiTestBase(new Dictionary<string, string>
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         Assert.Equal(0L, await Count("batches"));
     }
+
+    [Fact]
+    public async Task A_batch_keeps_its_equivalence_margin_and_a_query_can_change_it()
+    {
+        var id = (await Submit(Tiny.Replace("\"seeds\": 3", "\"seeds\": 3, \"analysis\": {\"margin\": 0.001}")))["batch"]!["id"]!.GetValue<long>();
+
+        var analysis = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}/analysis"))!;
+        Assert.Equal(0.001, analysis["analysis"]!["margin"]!.GetValue<double>());
+        var changed = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}/analysis?margin=0.002"))!;
+        Assert.Equal(0.002, changed["analysis"]!["margin"]!.GetValue<double>());
+        var otherMetric = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}/analysis?metric=training-seconds"))!;
+        Assert.Null(otherMetric["analysis"]!["margin"]); // a margin is in the batch metric's units
+
+        using var bad = await Client.GetAsync($"/batches/{id}/analysis?margin=-1");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        using var refused = await Client.PostAsync("/batches", Json(Named("negative").Replace("\"seeds\": 3", "\"seeds\": 3, \"analysis\": {\"margin\": -0.1}")));
+        Assert.Contains("analysis.margin", await refused.Content.ReadAsStringAsync());
+    }
 }

@@ -105,4 +105,20 @@ public sealed class AnalysisApiTests : IAsyncLifetime
         var bad = await _client.PostAsJsonAsync("/analysis/plan", new { difference = 0.1 });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
+
+    [Fact]
+    public async Task Planning_sizes_a_sequential_design_when_looks_are_given()
+    {
+        var response = await _client.PostAsJsonAsync("/analysis/plan", new { sd = 0.0015, difference = 0.001, power = 0.9, looks = 5, comparisons = 4 });
+        var sequential = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sequential");
+
+        Assert.Equal(5, sequential.GetProperty("boundaries").GetArrayLength());
+        Assert.Equal(0.05 / 4, sequential.GetProperty("alphaPerComparison").GetDouble(), 12);
+        Assert.Equal(3, sequential.GetProperty("expected").GetArrayLength());
+        Assert.True(sequential.GetProperty("maxRunsPerArm").GetInt32() >= sequential.GetProperty("fixedRunsPerArm").GetDouble());
+
+        var bad = await _client.PostAsJsonAsync("/analysis/plan", new { sd = 0.0015, difference = 0.001, looks = 50, spending = "linear" });
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("looks", out _) && errors.TryGetProperty("spending", out _));
+    }
 }
