@@ -20,7 +20,8 @@ public sealed record BatchPlan(
     UnpairedTest Test,
     string Queue,
     string Priority,
-    string? Data)
+    string? Data,
+    SequentialDesign? Sequential)
 {
     /// <summary>
     /// Seed by seed, every arm in turn: runs are enqueued (and so executed) in this order, so a batch

@@ -131,11 +131,45 @@ public static partial class BatchPlanner
 
         if (spec.Data is { } data && DataProblem(data) is { } problem)
             errors["data"] = [problem];
+        var sequential = spec.Sequential is { } s && seeds is not null ? Sequential(s, seeds.Count, arms.Count - 1, level, errors) : null;
 
         if (errors.Count > 0)
             return (null, errors);
         var plannedArms = planned.Select(a => a with { IsBaseline = a.Name == baseline }).ToList();
-        return (new BatchPlan(name!, plannedArms, seeds!, baseline!, metric!, level, spec.Analysis?.Margin, correction, test, queue, priority, spec.Data), errors);
+        return (new BatchPlan(name!, plannedArms, seeds!, baseline!, metric!, level, spec.Analysis?.Margin, correction, test, queue, priority, spec.Data, sequential), errors);
+    }
+
+    /// <summary>
+    /// The sequential design: looks as seeds per arm (a count spreads them evenly up to the batch's seeds), each
+    /// of the <paramref name="comparisons"/> comparisons with the baseline at (1 − level)/m.
+    /// </summary>
+    private static SequentialDesign? Sequential(SequentialSpec spec, int seeds, int comparisons, double level, Dictionary<string, string[]> errors)
+    {
+        IReadOnlyList<int>? looks = null;
+        if (spec.Looks is JsonValue count && count.TryGetValue<int>(out var k))
+        {
+            if (k is < 1 or > SequentialDesign.MaxLooks || seeds / k < 2)
+                errors["sequential.looks"] = [$"{k} looks over {seeds} seeds: use 1 to {Math.Min(SequentialDesign.MaxLooks, seeds / 2)} looks (at least 2 seeds per look)."];
+            else
+                looks = SequentialDesign.EvenLooks(k, seeds);
+        }
+        else if (spec.Looks is JsonArray list && list.Count is >= 1 and <= SequentialDesign.MaxLooks
+                 && list.All(n => n is JsonValue v && v.TryGetValue<int>(out _)))
+        {
+            var given = list.Select(n => n!.GetValue<int>()).ToList();
+            if (given[0] < 2 || given.Zip(given.Skip(1)).Any(p => p.Second <= p.First) || given[^1] != seeds)
+                errors["sequential.looks"] = [$"Give seeds per arm at each look, increasing from at least 2 and ending at the batch's {seeds} seeds."];
+            else
+                looks = given;
+        }
+        else
+            errors["sequential.looks"] = [$"Give a number of looks (e.g. 5) or the seeds per arm at each look (e.g. [10, 20, 30, 40, 50]), at most {SequentialDesign.MaxLooks}."];
+        var spending = AnalysisNames.Choose(spec.Spending, "sequential.spending", errors, Spending.OBrienFleming, AnalysisNames.Spendings);
+        if (spec.Margin is { } margin && !(margin > 0 && margin <= AnalysisSettings.MaxMagnitude))
+            errors["sequential.margin"] = [$"{margin} is not an equivalence margin; give a positive number in the metric's units."];
+        if (comparisons < 1)
+            errors["sequential"] = ["A sequential batch needs at least one arm besides the baseline."];
+        return looks is null || comparisons < 1 ? null : new SequentialDesign(looks, spending, 1 - level, comparisons, spec.Margin);
     }
 
     /// <summary>An explicit arm: the base with more tricks and overrides, or its own preset with the base's overrides.</summary>

@@ -46,6 +46,11 @@ public sealed record ArmRecord
     public bool IsBaseline { get; init; }
     public string RecipeHash { get; init; } = "";
 
+    /// <summary>Sequential batches: better, worse, equivalent or undecided once a look decided the arm.</summary>
+    public string? Decision { get; init; }
+
+    public int? DecidedAtLook { get; init; }
+
     [JsonIgnore] public string VariantJson { get; init; } = "{}";
     [JsonIgnore] public string RecipeJson { get; init; } = "{}";
 
@@ -54,7 +59,13 @@ public sealed record ArmRecord
 }
 
 /// <summary><c>GET /batches/{id}</c>: the batch, its arms, the submitted specification and where it stands.</summary>
-public sealed record BatchDetail(BatchRecord Batch, IReadOnlyList<ArmRecord> Arms, JsonNode? Spec, BatchProgressEstimate Progress);
+public sealed record BatchDetail(BatchRecord Batch, IReadOnlyList<ArmRecord> Arms, JsonNode? Spec, BatchProgressEstimate Progress, SequentialProgress? Sequential);
+
+/// <summary>
+/// A sequential batch so far: its design, every look taken, and what stopping saved: the runs cancelled by
+/// decisions and their device time at the mean run time of the batch.
+/// </summary>
+public sealed record SequentialProgress(JsonNode Design, IReadOnlyList<LookRecord> Looks, int RunsSaved, int RunsPlanned, double? DeviceSecondsSaved);
 
 /// <summary>Progress in runs and an estimate of the time left from the runs finished so far.</summary>
 public sealed record BatchProgressEstimate(double Fraction, double? MeanRunSeconds, double? SecondsLeft, int Parallelism)

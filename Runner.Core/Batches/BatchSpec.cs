@@ -25,6 +25,14 @@ public sealed record AnalysisSpec
     public string? Test { get; init; }
 }
 
+/// <summary>A group-sequential batch: looks (a count spread evenly over the seeds, or seeds per arm at each look), α spending, equivalence margin.</summary>
+public sealed record SequentialSpec
+{
+    public JsonNode? Looks { get; init; }
+    public string? Spending { get; init; }
+    public double? Margin { get; init; }
+}
+
 /// <summary>
 /// Body of <c>POST /batches</c>, exactly as submitted. <see cref="BatchPlanner"/> turns it into a
 /// <see cref="BatchPlan"/> (every arm's recipe, the seeds, the run order) or into errors keyed by field.
@@ -61,6 +69,9 @@ public sealed record BatchSpec
 
     /// <summary>CIFAR-10 path on the workers, "synthetic" or "synthetic:N"; default the workers' cache.</summary>
     public string? Data { get; init; }
+
+    /// <summary>Stop arms as soon as their answer is clear (see <see cref="SequentialSpec"/>); null runs every seed.</summary>
+    public SequentialSpec? Sequential { get; init; }
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

@@ -35,7 +35,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
         r.libtorch_version as LibtorchVersion, r.threads, r.data, r.steps_done as StepsDone, r.steps_total as StepsTotal,
         r.queued_at as QueuedAt, r.started_at as StartedAt, r.first_step_seconds as FirstStepSeconds, r.finished_at as FinishedAt, r.test_accuracy as TestAccuracy,
         r.tta_accuracy as TtaAccuracy, r.train_loss as TrainLoss, r.train_accuracy as TrainAccuracy, r.training_seconds as TrainingSeconds,
-        r.total_seconds as TotalSeconds, r.steps, r.recipe_hash as RecipeHash, r.error, r.error_kind as ErrorKind
+        r.total_seconds as TotalSeconds, r.steps, r.recipe_hash as RecipeHash, r.error, r.error_kind as ErrorKind, r.stop_reason as StopReason
         """;
 
     /// <summary>
@@ -49,8 +49,8 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var batchId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-            insert into batches (name, spec, seeds, baseline, metric, level, margin, correction, test, queue, priority, data, idempotency_key, request_hash)
-            values (@Name, @Spec::jsonb, @Seeds, @Baseline, @Metric, @Level, @Margin, @Correction, @Test, @Queue, @Priority, @Data, @idempotencyKey, @requestHash)
+            insert into batches (name, spec, seeds, baseline, metric, level, margin, correction, test, queue, priority, data, idempotency_key, request_hash, sequential)
+            values (@Name, @Spec::jsonb, @Seeds, @Baseline, @Metric, @Level, @Margin, @Correction, @Test, @Queue, @Priority, @Data, @idempotencyKey, @requestHash, @Sequential::jsonb)
             on conflict (idempotency_key) do nothing
             returning id
             """,
@@ -59,6 +59,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
                 plan.Name, Spec = spec.ToJsonString(), Seeds = plan.Seeds.ToArray(), plan.Baseline, Metric = plan.Metric.Name, plan.Level, plan.Margin,
                 Correction = AnalysisNames.NameOf(plan.Correction, AnalysisNames.Corrections), Test = AnalysisNames.NameOf(plan.Test, AnalysisNames.Tests),
                 plan.Queue, plan.Priority, plan.Data, idempotencyKey, requestHash,
+                Sequential = plan.Sequential is { } design ? SequentialLooks.DesignJson(design) : null,
             }, tx, cancellationToken: ct));
         if (batchId is null)
         {
@@ -163,7 +164,8 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
             return null;
         await using var connection = await db.OpenConnectionAsync(ct);
         var arms = (await connection.QueryAsync<ArmRecord>(new CommandDefinition("""
-            select name, is_baseline as IsBaseline, recipe_hash as RecipeHash, variant::text as VariantJson, recipe as RecipeJson
+            select name, is_baseline as IsBaseline, recipe_hash as RecipeHash, variant::text as VariantJson, recipe as RecipeJson,
+                   decision, decided_at_look as DecidedAtLook
             from arms where batch_id = @id order by position
             """, new { id }, cancellationToken: ct))).ToList();
         var spec = await connection.ExecuteScalarAsync<string>(new CommandDefinition("select spec::text from batches where id = @id", new { id }, cancellationToken: ct));
@@ -173,7 +175,20 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
             """, new { id }, cancellationToken: ct))).ToList();
         var progress = BatchProgressEstimate.For(batch.Runs,
             times.Where(t => t.Status == "succeeded").Select(t => t.Seconds).ToList(), times.Where(t => t.Status == "running").Select(t => t.Seconds).ToList());
-        return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress);
+        return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress, await SequentialAsync(connection, id, progress.MeanRunSeconds, ct));
+    }
+
+    private static async Task<SequentialProgress?> SequentialAsync(NpgsqlConnection connection, long id, double? meanRunSeconds, CancellationToken ct)
+    {
+        var design = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("select sequential::text from batches where id = @id", new { id }, cancellationToken: ct));
+        if (design is null)
+            return null;
+        var looks = (await connection.QueryAsync<(int Look, int Seeds, DateTime TakenAt, string Arms)>(new CommandDefinition(
+            "select look, seeds, taken_at, arms::text from looks where batch_id = @id order by look", new { id }, cancellationToken: ct)))
+            .Select(l => new LookRecord(l.Look, l.Seeds, l.TakenAt, SequentialLooks.ReadArms(l.Arms))).ToList();
+        var (saved, planned) = await connection.QuerySingleAsync<(int, int)>(new CommandDefinition(
+            "select (count(*) filter (where stop_reason is not null))::int, count(*)::int from runs where batch_id = @id", new { id }, cancellationToken: ct));
+        return new SequentialProgress(JsonNode.Parse(design)!, looks, saved, planned, meanRunSeconds * saved);
     }
 
     /// <summary>The batch's runs in enqueue order, optionally of one arm or status.</summary>

@@ -42,6 +42,9 @@ public sealed record RunRecord
     public string? Error { get; init; }
     public string? ErrorKind { get; init; }
 
+    /// <summary>Why a sequential batch stopped this run before it started ("stopped at look 2: better").</summary>
+    public string? StopReason { get; init; }
+
     /// <summary>The value of a metric (by its column name) for this run.</summary>
     public double? Value(Metric metric) => metric.Column switch
     {

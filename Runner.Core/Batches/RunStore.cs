@@ -46,6 +46,7 @@ public sealed class RunStore(NpgsqlDataSource db, ILogger<RunStore> logger)
                                 error = 'The worker running this run was lost ' || attempt || ' times (killed or out of memory); not trying again.'
                 where id = @runId
                 """, new { runId }, tx, cancellationToken: ct));
+            await SequentialLooks.TakeDueAsync(connection, tx, batchId.Value, ct);
             await FinishBatchIfDone(connection, tx, batchId.Value, ct);
             await tx.CommitAsync(ct);
             return (ClaimOutcome.GaveUp, null);
@@ -179,6 +180,7 @@ public sealed class RunStore(NpgsqlDataSource db, ILogger<RunStore> logger)
         await LockBatchOfRun(connection, tx, run.RunId, CancellationToken.None);
         if (await connection.ExecuteAsync(sql, parameters, tx) != 1)
             return false;
+        await SequentialLooks.TakeDueAsync(connection, tx, run.BatchId, CancellationToken.None);
         await FinishBatchIfDone(connection, tx, run.BatchId, CancellationToken.None);
         await tx.CommitAsync();
         return true;

@@ -27,6 +27,8 @@ public sealed record ArmLook(string Arm, double Fraction, double Z, double Nomin
 /// <param name="Alpha">Family-wise α over all comparisons and all looks.</param>
 public sealed record SequentialDesign(IReadOnlyList<int> Looks, Spending Spending, double Alpha, int Comparisons, double? Margin)
 {
+    public const int MaxLooks = 20;
+
     public int MaxSeeds => Looks[^1];
 
     /// <summary>α for each comparison.</summary>

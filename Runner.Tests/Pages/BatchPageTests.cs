@@ -31,7 +31,7 @@ public sealed class BatchPageTests
         {
             Name = a.Item1, IsBaseline = i == 0, RecipeHash = new string((char)('a' + i), 64), VariantJson = """{"preset": "tta", "off": ["ema"]}""",
         }).ToList();
-        var detail = new BatchDetail(batch, armRecords, null, BatchProgressEstimate.For(counts, [20, 22], status == "completed" ? [] : [5]));
+        var detail = new BatchDetail(batch, armRecords, null, BatchProgressEstimate.For(counts, [20, 22], status == "completed" ? [] : [5]), null);
         var metric = Metric.Find("test-accuracy")!;
         var samples = arms.Select(a => new ArmSamples(a.Item1, a.Item2.Select(v => (double?)v).ToList(), Enumerable.Range(0, 5).Select(s => (long)s).ToList())).ToList();
         var analysis = BatchAnalysis.For(batch, samples, BatchAnalysis.Defaults(batch, metric), metric);

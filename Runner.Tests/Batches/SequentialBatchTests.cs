@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Runner.Core.Batches;
+using Runner.Tests.Infrastructure;
+
+namespace Runner.Tests.Batches;
+
+/// <summary>Sequential batches: looks taken as runs finish, arms decided and their queued runs cancelled with the reason.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class SequentialBatchTests : ApiTestBase
+{
+    private const string Spec = """
+        {"name": "sequential", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 1, "batchSize": 64}},
+         "arms": [{"name": "harmful", "overrides": {"learningRate": {"knots": [0, 1], "values": [0, 0]}}}, {"name": "same", "overrides": {"momentum": 0.89}}],
+         "seeds": 6, "sequential": {"looks": 2}, "queue": "cpu", "data": "synthetic:512"}
+        """;
+
+    private async Task<long> Submit(string json)
+    {
+        using var response = await Client.PostAsync("/batches", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["batch"]!["id"]!.GetValue<long>();
+    }
+
+    /// <summary>Finishes the runs of the given arms and seeds with accuracies around the given means, as a worker would, and takes the looks due.</summary>
+    private async Task<int> Finish(long batchId, IEnumerable<long> seeds, params (string Arm, double Mean)[] arms)
+    {
+        await using var connection = new NpgsqlConnection(Db.ConnectionString);
+        await connection.OpenAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        foreach (var (arm, mean) in arms)
+            foreach (var seed in seeds)
+            {
+                await using var update = new NpgsqlCommand("""
+                    update runs r set status = 'succeeded', finished_at = now(), test_accuracy = @value
+                    from arms a where a.id = r.arm_id and r.batch_id = @batchId and a.name = @arm and r.seed = @seed and r.status = 'queued'
+                    """, connection, tx);
+                update.Parameters.AddWithValue("value", mean + 0.002 * Math.Sin(seed * 7 + arm.Length));
+                update.Parameters.AddWithValue("batchId", batchId);
+                update.Parameters.AddWithValue("arm", arm);
+                update.Parameters.AddWithValue("seed", seed);
+                await update.ExecuteNonQueryAsync();
+            }
+        var taken = await SequentialLooks.TakeDueAsync(connection, tx, batchId, default);
+        await tx.CommitAsync();
+        return taken;
+    }
+
+    [Fact]
+    public async Task A_clearly_worse_arm_stops_at_the_first_look_and_only_its_queued_runs_are_cancelled()
+    {
+        var id = await Submit(Spec);
+
+        // Look 1 waits for seeds 0–2 of every arm: not due while the baseline's are missing.
+        Assert.Equal(0, await Finish(id, [0, 1, 2], ("harmful", 0.10), ("same", 0.40)));
+        Assert.Equal(1, await Finish(id, [0, 1, 2], ("base", 0.40)));
+
+        var detail = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!;
+        var look = detail["sequential"]!["looks"]![0]!;
+        Assert.Equal((1, 3), (look["look"]!.GetValue<int>(), look["seeds"]!.GetValue<int>()));
+        var decisions = look["arms"]!.AsArray().ToDictionary(a => a!["arm"]!.GetValue<string>(), a => a!["decision"]!.GetValue<string>());
+        Assert.Equal(("worse", "continue"), (decisions["harmful"], decisions["same"]));
+        Assert.True(look["arms"]![0]!["nominalP"]!.GetValue<double>() < 0.025); // held to the boundary, not to α/2
+        Assert.Equal(3, detail["sequential"]!["runsSaved"]!.GetValue<int>());
+        var runs = (await Client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs"))!;
+        var cancelled = runs.Where(r => r!["status"]!.GetValue<string>() == "cancelled").ToList();
+        Assert.Equal(3, cancelled.Count);
+        Assert.All(cancelled, r => Assert.Equal(("harmful", "stopped at look 1: worse"), (r!["arm"]!.GetValue<string>(), r["stopReason"]!.GetValue<string>())));
+        Assert.Equal(6, runs.Count(r => r!["status"]!.GetValue<string>() == "queued")); // base and same go on
+        Assert.Equal("worse", detail["arms"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "harmful")!["decision"]!.GetValue<string>());
+
+        // The last look decides what is left, and the batch completes.
+        Assert.Equal(1, await Finish(id, [3, 4, 5], ("base", 0.40), ("same", 0.40)));
+        await using (var connection = new NpgsqlConnection(Db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            await using var finish = new NpgsqlCommand($"update batches set status = 'completed' where id = {id}", connection, tx);
+            await finish.ExecuteNonQueryAsync();
+            await tx.CommitAsync();
+        }
+        var final = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!;
+        Assert.Equal(2, final["sequential"]!["looks"]!.AsArray().Count);
+        Assert.Equal("undecided", final["arms"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "same")!["decision"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task With_a_margin_an_arm_that_changes_nothing_is_declared_equivalent()
+    {
+        var id = await Submit(Spec.Replace("\"looks\": 2", "\"looks\": 2, \"margin\": 0.05"));
+        await Finish(id, [0, 1, 2, 3, 4, 5], ("harmful", 0.10), ("same", 0.40), ("base", 0.40));
+
+        var detail = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!;
+        var decisions = detail["arms"]!.AsArray().Where(a => a!["decision"] is not null)
+            .ToDictionary(a => a!["name"]!.GetValue<string>(), a => a!["decision"]!.GetValue<string>());
+        Assert.Equal(("worse", "equivalent"), (decisions["harmful"], decisions["same"]));
+    }
+
+    [Theory]
+    [InlineData("\"looks\": 0", "sequential.looks")]
+    [InlineData("\"looks\": 4", "sequential.looks")]
+    [InlineData("\"looks\": [2, 2, 6]", "sequential.looks")]
+    [InlineData("\"looks\": [2, 4]", "sequential.looks")]
+    [InlineData("\"looks\": \"often\"", "sequential.looks")]
+    [InlineData("\"looks\": 2, \"spending\": \"linear\"", "sequential.spending")]
+    [InlineData("\"looks\": 2, \"margin\": -1", "sequential.margin")]
+    public async Task A_bad_sequential_design_is_refused_naming_the_field(string design, string field)
+    {
+        using var response = await Client.PostAsync("/batches", new StringContent(Spec.Replace("\"looks\": 2", design), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync());
+    }
+}
