@@ -23,6 +23,8 @@ public static class BatchPage
         var html = new StringBuilder();
         html.Append(Header(model.Detail));
         html.Append(Progress(model.Detail));
+        if (model.Detail.Sequential is { } sequential)
+            html.Append(Looks(model.Detail, sequential, format));
         html.Append(Results(model, format));
         html.Append(Curves(model));
         html.Append(RunTable(model, format));
@@ -60,6 +62,31 @@ public static class BatchPage
         var left = detail.Progress.SecondsLeft is { } s && BatchStatus.IsActive(detail.Batch.Status) ? $"; about {Duration(s)} left" : "";
         var mean = detail.Progress.MeanRunSeconds is { } m ? $"; mean run {Duration(m)}" : "";
         return $"{r.Finished} of {r.Total} runs finished: {r.Succeeded} done, {r.Running} running, {r.Queued} queued, {r.Failed} failed, {r.Cancelled} cancelled{mean}{left}.";
+    }
+
+    /// <summary>A sequential batch: its design, every look with each arm's repeated interval and decision, the boundary plot, what stopping saved.</summary>
+    private static string Looks(BatchDetail detail, SequentialProgress sequential, MetricFormat format)
+    {
+        var design = sequential.Design;
+        var margin = design["margin"] is { } m ? $", equivalence margin ±{E(format.Difference(m.GetValue<double>()))}" : "";
+        var compared = detail.Arms.Where(a => !a.IsBaseline).Select(a => a.Name).ToList();
+        var rows = string.Concat(sequential.Looks.SelectMany(look => look.Arms.Select(a => $"""
+            <tr><td class="num">{look.Look}</td><td class="num">{look.Seeds}</td><td>{E(a.Arm)}</td><td class="num">{a.N}</td>
+            <td class="num">{a.Z.ToString("0.###", CultureInfo.InvariantCulture)}</td><td class="num">{E(AblationAnalysis.Format(a.NominalP))}</td>
+            <td class="num">{E(V(a.Difference, format.Difference))}</td><td class="num">{E(V(a.CiLow, format.Difference))} … {E(V(a.CiHigh, format.Difference))}</td>
+            <td class="num">{E(V(a.P, AblationAnalysis.Format))}</td><td class="{VerdictClass(a.Decision)}">{E(a.Decision)}</td></tr>
+            """)));
+        var decisions = string.Join(", ", detail.Arms.Where(a => a.Decision is not null).Select(a => $"{a.Name}: {a.Decision} at look {a.DecidedAtLook}"));
+        var saved = sequential.DeviceSecondsSaved is { } seconds ? $", about {Duration(seconds)} of device time" : "";
+        return $"""
+            <h2>Looks</h2>
+            <p>Sequential design: looks at {E(string.Join(", ", design["looks"]!.AsArray().Select(n => n!.ToJsonString())))} seeds per arm, {E(design["spending"]!.GetValue<string>())}-type α spending,
+            each of {compared.Count} comparisons at α/{compared.Count}{margin}. Decided: {E(decisions.Length == 0 ? "none yet" : decisions)}.
+            Stopping saved {sequential.RunsSaved} of {sequential.RunsPlanned} runs{saved}.</p>
+            <div class="plots">{Plots.Boundary(sequential.Looks, compared)}</div>
+            <table id="looks"><tr><th class="num">look</th><th class="num">seeds</th><th>arm</th><th class="num">n</th><th class="num">boundary z</th><th class="num">nominal p</th>
+            <th class="num">difference</th><th class="num">repeated interval</th><th class="num">p</th><th>decision</th></tr>{rows}</table>
+            """;
     }
 
     private static string Results(BatchPageModel model, MetricFormat format)
@@ -137,7 +164,7 @@ public static class BatchPage
             <tr><td><a href="/ui/runs/{r.Id}">{r.Id}</a></td><td>{E(r.Arm)}</td><td class="num">{r.Seed}</td><td><span class="status s-{E(r.Status)}">{E(r.Status)}</span></td>
             <td class="num">{r.Attempt}</td><td class="num">{E(V(r.Value(model.Metric), format.Value))}</td><td class="num">{E(V(r.TrainingSeconds, s => MetricFormat.F(s, "0.0")))}</td>
             <td>{E(r.WorkerName ?? "")}</td><td>{E(r.DeviceName ?? "")}</td><td>{(r.JobId is { } job ? $"<a href=\"/hangfire/jobs/details/{E(job)}\">job {E(job)}</a>" : "")}</td>
-            <td class="muted">{E(r.Error ?? "")}</td></tr>
+            <td class="muted">{E(r.Error ?? r.StopReason ?? "")}</td></tr>
             """));
         return $"""
             <h2>Runs</h2>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Runner.Core.Batches;
 
 namespace Runner.Api.Pages;
 
@@ -66,6 +67,35 @@ public static class Plots
             var band = curve.Select(p => (x[p.Epoch], y[p.High])).Concat(curve.AsEnumerable().Reverse().Select(p => (x[p.Epoch], y[p.Low])));
             svg.Path(band, $"""class="band" fill="{colour}" """, closed: true);
             svg.Path(curve.Select(p => (x[p.Epoch], y[p.Mean])), $"""class="curve" stroke="{colour}" """);
+        }
+        return svg.ToString();
+    }
+
+    /// <summary>
+    /// A sequential batch's looks: the boundary |z| each look held its comparisons to (dashed), and each arm's
+    /// |t| against the baseline at every look it took part in; an arm is decided where its path crosses.
+    /// </summary>
+    public static string Boundary(IReadOnlyList<LookRecord> looks, IReadOnlyList<string> arms)
+    {
+        const int width = 420, height = 290, left = 70, right = 16, top = 14, bottom = 48;
+        var svg = new Svg(width, height, "boundary and each arm's |t| by look");
+        var paths = arms.Select(arm => looks.SelectMany(l => l.Arms.Where(a => a.Arm == arm && a.Difference is not null && a.StandardError is > 0)
+            .Select(a => (Seeds: (double)l.Seeds, T: Math.Abs(a.Difference!.Value / a.StandardError!.Value)))).ToList()).ToList();
+        var boundary = looks.Where(l => l.Arms.Count > 0).Select(l => ((double)l.Seeds, l.Arms[0].Z)).ToList();
+        var all = paths.SelectMany(p => p.Select(x => x.T)).Concat(boundary.Select(b => b.Item2)).ToList();
+        if (all.Count == 0)
+            return svg.Text(width / 2.0, height / 2.0, "no look taken yet", """text-anchor="middle" class="label" """).ToString();
+        var x = new LinearScale(0, Math.Max(2, looks.Max(l => l.Seeds)), left, width - right);
+        var y = LinearScale.Over(all.Append(0), height - bottom, top);
+        svg.XAxis(x, height - bottom, top, "seeds per arm", v => v.ToString("0", CultureInfo.InvariantCulture), minStep: 1);
+        svg.YAxis(y, left, width - right, "|t| against the baseline", v => v.ToString("0.#", CultureInfo.InvariantCulture));
+        svg.Path(boundary.Select(b => (x[b.Item1], y[b.Item2])), """class="curve" stroke="#444" stroke-dasharray="5 4" """);
+        for (var i = 0; i < paths.Count; i++)
+        {
+            var colour = Palette[(i + 1) % Palette.Length];
+            svg.Path(paths[i].Select(p => (x[p.Seeds], y[p.T])), $"""class="curve" stroke="{colour}" """);
+            foreach (var (seeds, t) in paths[i])
+                svg.Circle(x[seeds], y[t], 4, $"""fill="{colour}" """);
         }
         return svg.ToString();
     }

@@ -114,4 +114,39 @@ public sealed class SequentialBatchTests : ApiTestBase
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task On_real_workers_a_harmful_arm_stops_at_the_first_look_and_the_others_run_on()
+    {
+        var spec = Spec.Replace("\"preset\": \"tta\", \"overrides\": {\"width\": 0.125, \"epochs\": 1,", "\"preset\": \"tta\", \"off\": [\"ema\"], \"overrides\": {\"width\": 0.125, \"epochs\": 6,")
+            .Replace("\"seeds\": 6, \"sequential\": {\"looks\": 2}", "\"seeds\": 8, \"sequential\": {\"looks\": [4, 8]}");
+        await using var worker = ChildProcess.StartWorker(Db.ConnectionString);
+        var id = await Submit(spec);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
+        while (await Db.ScalarAsync<string>($"select status from batches where id = {id}") is "queued" or "running")
+        {
+            Assert.True(DateTime.UtcNow < deadline, worker.AllOutput);
+            await Task.Delay(500);
+        }
+
+        var detail = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!;
+        Assert.Equal("completed", detail["batch"]!["status"]!.GetValue<string>());
+        var harmful = detail["arms"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "harmful")!;
+        Assert.True(harmful["decidedAtLook"]!.GetValue<int>() == 1, detail["sequential"]!.ToJsonString());
+        Assert.Equal("worse", harmful["decision"]!.GetValue<string>());
+        var runs = (await Client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs"))!;
+        var stopped = runs.Where(r => r!["stopReason"] is not null).ToList();
+        Assert.Equal(4, stopped.Count);
+        Assert.All(stopped, r => Assert.Equal(("harmful", "cancelled", "stopped at look 1: worse"),
+            (r!["arm"]!.GetValue<string>(), r["status"]!.GetValue<string>(), r["stopReason"]!.GetValue<string>())));
+        Assert.Equal(4, runs.Count(r => r!["arm"]!.GetValue<string>() == "harmful" && r["status"]!.GetValue<string>() == "succeeded"));
+        Assert.Equal(16, runs.Count(r => r!["arm"]!.GetValue<string>() != "harmful" && r["status"]!.GetValue<string>() == "succeeded"));
+        Assert.Equal(2, detail["sequential"]!["looks"]!.AsArray().Count);
+        Assert.True(detail["sequential"]!["deviceSecondsSaved"]!.GetValue<double>() > 0);
+
+        var page = await Client.GetStringAsync($"/ui/batches/{id}");
+        Assert.Contains("Looks", page);
+        Assert.Contains("stopped at look 1: worse", page);
+    }
 }
