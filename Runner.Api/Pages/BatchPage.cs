@@ -71,7 +71,7 @@ public static class BatchPage
         var margin = design["margin"] is { } m ? $", equivalence margin ±{E(format.Difference(m.GetValue<double>()))}" : "";
         var compared = detail.Arms.Where(a => !a.IsBaseline).Select(a => a.Name).ToList();
         var rows = string.Concat(sequential.Looks.SelectMany(look => look.Arms.Select(a => $"""
-            <tr><td class="num">{look.Look}</td><td class="num">{look.Seeds}</td><td>{E(a.Arm)}</td><td class="num">{a.N}</td>
+            <tr><td class="num">{look.Look}</td><td class="num">{look.Seeds}</td><td>{E(a.Arm)}</td><td class="num">{a.N}{(a.Missing + a.BaselineMissing > 0 ? $" ({a.Missing + a.BaselineMissing} missing)" : "")}</td>
             <td class="num">{a.Z.ToString("0.###", CultureInfo.InvariantCulture)}</td><td class="num">{E(AblationAnalysis.Format(a.NominalP))}</td>
             <td class="num">{E(V(a.Difference, format.Difference))}</td><td class="num">{E(V(a.CiLow, format.Difference))} … {E(V(a.CiHigh, format.Difference))}</td>
             <td class="num">{E(V(a.P, AblationAnalysis.Format))}</td><td class="{VerdictClass(a.Decision)}">{E(a.Decision)}</td></tr>

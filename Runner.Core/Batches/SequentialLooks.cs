@@ -7,9 +7,12 @@ using Runner.Core.Statistics;
 
 namespace Runner.Core.Batches;
 
-/// <summary>One arm's comparison with the baseline at a look, as stored in <c>looks.arms</c>.</summary>
+/// <summary>
+/// One arm's comparison with the baseline at a look, as stored in <c>looks.arms</c>. <see cref="Missing"/> and
+/// <see cref="BaselineMissing"/> count the look's seeds without a value (failed runs) in the arm and the baseline.
+/// </summary>
 public sealed record ArmLookRecord(
-    string Arm, int N, double Fraction, double Z, double NominalP, double? Difference, double? StandardError, double? Df, double? P,
+    string Arm, int N, int Missing, int BaselineMissing, double Fraction, double Z, double NominalP, double? Difference, double? StandardError, double? Df, double? P,
     double? CiLow, double? CiHigh, string Decision);
 
 /// <summary>A look as stored: when it was taken, the seeds per arm it waited for, and each compared arm.</summary>
@@ -89,7 +92,7 @@ public static class SequentialLooks
                 var fraction = Math.Max((double)n / design.MaxSeeds, (fractions.Count > 0 ? fractions[^1] : 0) + 1e-6);
                 fractions.Add(Math.Min(1, fraction));
                 var look = design.Decide(arm.Name, design.Boundary(fractions), TwoSampleTest.Run(values, baselineValues, test, 1 - design.ComparisonAlpha), lastLook, metric.Goal);
-                results.Add(new ArmLookRecord(arm.Name, n, look.Fraction, look.Z, look.NominalP, look.Test.Difference, look.Test.StandardError, look.Test.Df,
+                results.Add(new ArmLookRecord(arm.Name, n, seeds.Count - values.Count, seeds.Count - baselineValues.Count, look.Fraction, look.Z, look.NominalP, look.Test.Difference, look.Test.StandardError, look.Test.Df,
                     look.Test.PTwoSided, look.CiLow, look.CiHigh, Name(look.Decision)));
             }
 

@@ -100,6 +100,19 @@ public sealed class SequentialBatchTests : ApiTestBase
         Assert.Equal(("worse", "equivalent"), (decisions["harmful"], decisions["same"]));
     }
 
+    [Fact]
+    public async Task A_failed_run_counts_as_missing_and_does_not_hold_the_look_back()
+    {
+        var id = await Submit(Spec);
+        await Finish(id, [0, 1, 2], ("harmful", 0.10), ("same", 0.40));
+        await Db.ExecuteAsync($"update runs r set status = 'failed', finished_at = now() from arms a where a.id = r.arm_id and r.batch_id = {id} and a.name = 'base' and r.seed = 2");
+
+        Assert.Equal(1, await Finish(id, [0, 1], ("base", 0.40)));
+
+        var look = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["sequential"]!["looks"]![0]!["arms"]![0]!;
+        Assert.Equal((2, 0, 1), (look["n"]!.GetValue<int>(), look["missing"]!.GetValue<int>(), look["baselineMissing"]!.GetValue<int>()));
+    }
+
     [Theory]
     [InlineData("\"looks\": 0", "sequential.looks")]
     [InlineData("\"looks\": 4", "sequential.looks")]
