@@ -169,7 +169,7 @@ public static partial class BatchPlanner
             errors["sequential.margin"] = [$"{margin} is not an equivalence margin; give a positive number in the metric's units."];
         if (comparisons < 1)
             errors["sequential"] = ["A sequential batch needs at least one arm besides the baseline."];
-        return looks is null || comparisons < 1 ? null : new SequentialDesign(looks, spending, 1 - level, comparisons, spec.Margin);
+        return looks is null || comparisons < 1 ? null : new SequentialDesign(looks, spending, 1 - level, comparisons, spec.Margin, spec.Paired ?? false);
     }
 
     /// <summary>An explicit arm: the base with more tricks and overrides, or its own preset with the base's overrides.</summary>

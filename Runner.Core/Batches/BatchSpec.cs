@@ -31,6 +31,9 @@ public sealed record SequentialSpec
     public JsonNode? Looks { get; init; }
     public string? Spending { get; init; }
     public double? Margin { get; init; }
+
+    /// <summary>Test at each look with the paired t-test (runs matched by seed) instead of the batch's unpaired one.</summary>
+    public bool? Paired { get; init; }
 }
 
 /// <summary>

@@ -25,7 +25,8 @@ public sealed record LookRecord(int Look, int Seeds, DateTime TakenAt, IReadOnly
 /// missing), each such arm is tested against the baseline and held to the boundary for the information
 /// fractions it actually had; an arm whose repeated interval excludes 0 (or lies within the margin) is
 /// decided and its queued runs are cancelled with the reason, its running ones finish and are kept. The
-/// baseline stops when every other arm is decided; at the last look every undecided arm is decided.
+/// baseline stops when every other arm is decided; at the last look every undecided arm is decided. The
+/// test is the batch's unpaired t-test, or the paired one on shared seeds when the design asks for it.
 /// </summary>
 public static class SequentialLooks
 {
@@ -36,13 +37,15 @@ public static class SequentialLooks
         ["looks"] = new JsonArray(design.Looks.Select(n => (JsonNode?)n).ToArray()),
         ["spending"] = AnalysisNames.NameOf(design.Spending, AnalysisNames.Spendings),
         ["margin"] = design.Margin,
+        ["paired"] = design.Paired,
     }.ToJsonString();
 
     public static SequentialDesign Design(string json, double level, int comparisons)
     {
         var node = JsonNode.Parse(json)!;
         return new SequentialDesign(node["looks"]!.AsArray().Select(n => n!.GetValue<int>()).ToList(),
-            AnalysisNames.ValueOf(node["spending"]!.GetValue<string>(), AnalysisNames.Spendings), 1 - level, comparisons, node["margin"]?.GetValue<double>());
+            AnalysisNames.ValueOf(node["spending"]!.GetValue<string>(), AnalysisNames.Spendings), 1 - level, comparisons, node["margin"]?.GetValue<double>(),
+            node["paired"]?.GetValue<bool>() ?? false);
     }
 
     public static IReadOnlyList<ArmLookRecord> ReadArms(string json) => JsonSerializer.Deserialize<List<ArmLookRecord>>(json, Json)!;
@@ -78,20 +81,25 @@ public static class SequentialLooks
             if (runs.Any(r => participants.Contains(r.ArmId) && seeds.Contains(r.Seed) && r.Status is "queued" or "running"))
                 break;
 
-            List<double> Values(long armId) =>
-                runs.Where(r => r.ArmId == armId && seeds.Contains(r.Seed) && r.Status == "succeeded" && r.Value is { } v && double.IsFinite(v)).Select(r => r.Value!.Value).ToList();
+            List<(long Seed, double Value)> Values(long armId) =>
+                runs.Where(r => r.ArmId == armId && seeds.Contains(r.Seed) && r.Status == "succeeded" && r.Value is { } v && double.IsFinite(v)).Select(r => (r.Seed, r.Value!.Value)).ToList();
             var baselineValues = Values(baseline.Id);
             var lastLook = k == design.Looks.Count - 1;
             var results = new List<ArmLookRecord>();
             foreach (var arm in active)
             {
                 var values = Values(arm.Id);
-                var n = Math.Min(values.Count, baselineValues.Count);
+                var level = 1 - design.ComparisonAlpha;
+                var comparison = design.Paired
+                    ? PairedTest.RunMatched(values, baselineValues, level)
+                      ?? Comparison.NotPossible(PairedTest.Name, 0, 0, null, "fewer than two seeds with a value in both arms")
+                    : TwoSampleTest.Run(values.Select(v => v.Value).ToList(), baselineValues.Select(v => v.Value).ToList(), test, level);
+                var n = design.Paired ? comparison.NA : Math.Min(values.Count, baselineValues.Count);
                 var fractions = history.Select(h => h.FirstOrDefault(r => r.Arm == arm.Name)?.Fraction).OfType<double>().ToList();
                 // Fractions must increase; a look that gained no values (failed runs) is held to a hair more information.
                 var fraction = Math.Max((double)n / design.MaxSeeds, (fractions.Count > 0 ? fractions[^1] : 0) + 1e-6);
                 fractions.Add(Math.Min(1, fraction));
-                var look = design.Decide(arm.Name, design.Boundary(fractions), TwoSampleTest.Run(values, baselineValues, test, 1 - design.ComparisonAlpha), lastLook, metric.Goal);
+                var look = design.Decide(arm.Name, design.Boundary(fractions), comparison, lastLook, metric.Goal);
                 results.Add(new ArmLookRecord(arm.Name, n, seeds.Count - values.Count, seeds.Count - baselineValues.Count, look.Fraction, look.Z, look.NominalP, look.Test.Difference, look.Test.StandardError, look.Test.Df,
                     look.Test.PTwoSided, look.CiLow, look.CiHigh, Name(look.Decision)));
             }

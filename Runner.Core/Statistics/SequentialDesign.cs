@@ -25,7 +25,8 @@ public sealed record ArmLook(string Arm, double Fraction, double Z, double Nomin
 /// </summary>
 /// <param name="Looks">Seeds per arm at each look, increasing; the last is the most a batch runs.</param>
 /// <param name="Alpha">Family-wise α over all comparisons and all looks.</param>
-public sealed record SequentialDesign(IReadOnlyList<int> Looks, Spending Spending, double Alpha, int Comparisons, double? Margin)
+/// <param name="Paired">Test at each look with the paired t-test on the seeds both arms have (arms of a batch share seeds).</param>
+public sealed record SequentialDesign(IReadOnlyList<int> Looks, Spending Spending, double Alpha, int Comparisons, double? Margin, bool Paired = false)
 {
     public const int MaxLooks = 20;
 

@@ -101,6 +101,19 @@ public sealed class SequentialBatchTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_paired_design_tests_each_look_on_the_seeds_both_arms_have()
+    {
+        var id = await Submit(Spec.Replace("\"looks\": 2", "\"looks\": 2, \"paired\": true"));
+        await Finish(id, [0, 1, 2], ("harmful", 0.10), ("same", 0.40), ("base", 0.40));
+
+        var look = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["sequential"]!;
+        Assert.True(look["design"]!["paired"]!.GetValue<bool>());
+        var harmful = look["looks"]![0]!["arms"]![0]!;
+        Assert.Equal((3, 2.0), (harmful["n"]!.GetValue<int>(), harmful["df"]!.GetValue<double>())); // n − 1 degrees of freedom: paired
+        Assert.Equal("worse", harmful["decision"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_failed_run_counts_as_missing_and_does_not_hold_the_look_back()
     {
         var id = await Submit(Spec);
