@@ -5,7 +5,10 @@ using Runner.Worker.Training;
 
 namespace Runner.Worker;
 
-/// <summary>The worker's command line: <c>serve</c> runs a Hangfire server for one device; train/bench run locally; demo drives the API.</summary>
+/// <summary>
+/// The worker's command line: <c>serve</c> runs a Hangfire server for one device; train/bench run locally;
+/// demo and the client verbs (submit, status, analysis, runs, cancel) drive the API.
+/// </summary>
 public static class WorkerCommands
 {
     public static RootCommand Build()
@@ -17,6 +20,12 @@ public static class WorkerCommands
         };
         serve.SetAction((result, ct) => WorkerHost.RunAsync(result.GetValue(device), ct));
 
-        return new RootCommand("Runner worker: executes training jobs on one device.") { serve, TrainCommand.Build(), BenchCommand.Build(), DemoCommand.Build(), ServiceBenchCommand.Build(), ChaosBenchCommand.Build(), Statistics.SequentialBenchCommand.Build() };
+        var root = new RootCommand("Runner worker: executes training jobs on one device; and the terminal client of the API.")
+        {
+            serve, TrainCommand.Build(), BenchCommand.Build(), DemoCommand.Build(), ServiceBenchCommand.Build(), ChaosBenchCommand.Build(), Statistics.SequentialBenchCommand.Build(),
+        };
+        foreach (var command in ClientCommands.Build())
+            root.Subcommands.Add(command);
+        return root;
     }
 }

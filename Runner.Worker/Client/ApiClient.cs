@@ -9,7 +9,15 @@ namespace Runner.Worker.Client;
 /// <summary>The Runner API seen from the command line; failures become one sentence (a <see cref="StartupException"/>).</summary>
 public sealed class ApiClient(string baseUrl, string? apiKey) : IDisposable
 {
-    public static readonly Option<string> ApiOption = new("--api") { Description = "Runner API URL", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+    /// <summary>Exit codes of the client verbs: the API refused the input (4xx), or could not be reached or failed (5xx).</summary>
+    public const int RefusedExitCode = 2;
+    public const int UnreachableExitCode = 3;
+
+    public static readonly Option<string> ApiOption = new("--api")
+    {
+        Description = "Runner API URL (default: RUNNER_API_URL, else http://127.0.0.1:5080)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("RUNNER_API_URL") ?? "http://127.0.0.1:5080",
+    };
 
     public static readonly Option<string?> KeyOption = new("--api-key")
     {
@@ -31,18 +39,23 @@ public sealed class ApiClient(string baseUrl, string? apiKey) : IDisposable
         return http;
     }
 
-    public Task<JsonNode> PostAsync(string path, string json, CancellationToken ct) =>
-        Send(new HttpRequestMessage(HttpMethod.Post, path.TrimStart('/')) { Content = new StringContent(json, Encoding.UTF8, "application/json") }, ct);
+    public Task<JsonNode> PostAsync(string path, string json, CancellationToken ct, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path.TrimStart('/')) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (idempotencyKey is not null)
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return Send(request, ct);
+    }
 
     public Task<JsonNode> GetAsync(string path, CancellationToken ct) => Send(new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), ct);
 
     public Task<JsonNode> DeleteAsync(string path, CancellationToken ct) =>
         Send(new HttpRequestMessage(HttpMethod.Delete, path.TrimStart('/')) { Content = new StringContent("", Encoding.UTF8, "application/json") }, ct);
 
-    public async Task<string> GetTextAsync(string path, CancellationToken ct)
+    public async Task<string> GetTextAsync(string path, CancellationToken ct, string accept = "text/plain")
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
-        request.Headers.Accept.ParseAdd("text/plain");
+        request.Headers.Accept.ParseAdd(accept);
         using var response = await Checked(request, ct);
         return await response.Content.ReadAsStringAsync(ct);
     }
@@ -63,13 +76,14 @@ public sealed class ApiClient(string baseUrl, string? apiKey) : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new StartupException($"Cannot reach the Runner API at {BaseUrl} ({e.Message}); start it with ./scripts/start.sh or pass --api.");
+            throw new StartupException($"Cannot reach the Runner API at {BaseUrl} ({e.Message}); start it with ./scripts/start.sh or pass --api.", UnreachableExitCode);
         }
         if (response.IsSuccessStatusCode)
             return response;
         var body = await response.Content.ReadAsStringAsync(ct);
+        var status = (int)response.StatusCode;
         response.Dispose();
-        throw new StartupException($"{request.Method} {request.RequestUri} answered {(int)response.StatusCode}: {Problem(body)}");
+        throw new StartupException($"{request.Method} {request.RequestUri} answered {status}: {Problem(body)}", status >= 500 ? UnreachableExitCode : RefusedExitCode);
     }
 
     /// <summary>The problem's title and field errors in one line.</summary>

@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json.Nodes;
-using Runner.Core.Batches;
 using Runner.Core.Data;
-using Spectre.Console;
 
 namespace Runner.Worker.Client;
 
@@ -45,7 +42,7 @@ public static class DemoCommand
             var id = created["batch"]!["id"]!.GetValue<long>();
             Console.WriteLine($"Batch {id} submitted: {created["batch"]!["runs"]!["total"]} runs. Follow it at {api.BaseUrl}/batches/{id} or {api.BaseUrl}/hangfire");
 
-            var batch = await Follow(api, id, ct);
+            var batch = await BatchWatch.FollowAsync(api, id, ct);
             Console.WriteLine();
             Console.WriteLine(await api.GetTextAsync($"/batches/{id}/analysis", ct));
             if (dataSetting?.StartsWith("synthetic", StringComparison.Ordinal) == true)
@@ -74,53 +71,5 @@ public static class DemoCommand
             Console.WriteLine("Running the demo on SYNTHETIC data instead (pass --data PATH to use a CIFAR-10 copy).");
             return "synthetic:5000";
         }
-    }
-
-    /// <summary>Polls the batch until it is finished, with a progress bar on a terminal and a line per change otherwise.</summary>
-    private static async Task<JsonNode> Follow(ApiClient api, long id, CancellationToken ct)
-    {
-        JsonNode detail = await api.GetAsync($"/batches/{id}", ct);
-        if (Console.IsOutputRedirected)
-        {
-            var last = "";
-            while (!Finished(detail))
-            {
-                var counts = detail["batch"]!["runs"]!.ToJsonString();
-                if (counts != last)
-                    Console.WriteLine(Line(detail));
-                last = counts;
-                await Task.Delay(1000, ct);
-                detail = await api.GetAsync($"/batches/{id}", ct);
-            }
-            Console.WriteLine(Line(detail));
-            return detail["batch"]!;
-        }
-
-        await AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask("runs", maxValue: detail["batch"]!["runs"]!["total"]!.GetValue<int>());
-                while (true)
-                {
-                    task.Value = detail["batch"]!["runs"]!["finished"]!.GetValue<int>();
-                    task.Description = Markup.Escape(Line(detail));
-                    if (Finished(detail))
-                        break;
-                    await Task.Delay(1000, ct);
-                    detail = await api.GetAsync($"/batches/{id}", ct);
-                }
-            });
-        return detail["batch"]!;
-    }
-
-    private static bool Finished(JsonNode detail) => !BatchStatus.IsActive(detail["batch"]!["status"]!.GetValue<string>());
-
-    private static string Line(JsonNode detail)
-    {
-        var runs = detail["batch"]!["runs"]!;
-        var left = detail["progress"]!["secondsLeft"]?.GetValue<double>() is { } s ? $", about {TimeSpan.FromSeconds(Math.Round(s)):g} left" : "";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{detail["batch"]!["status"]}: {runs["succeeded"]} done, {runs["running"]} running, {runs["queued"]} queued, {runs["failed"]} failed{left}");
     }
 }
