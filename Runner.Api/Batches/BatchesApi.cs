@@ -47,6 +47,11 @@ public static class BatchesApi
             .Produces<IReadOnlyList<RunRecord>>()
             .Produces<string>(contentType: "text/csv");
 
+        group.MapGet("/{id:long}/epochs", Epochs).AllowReads()
+            .WithName("ListBatchEpochs")
+            .WithSummary("Every stored epoch of every run of the batch as tidy CSV (run, arm, seed, epoch, losses, accuracies, learning rate, seconds)")
+            .Produces<string>(contentType: "text/csv");
+
         group.MapGet("/{id:long}/analysis", Analyze).AllowReads()
             .WithName("AnalyzeBatch")
             .WithSummary("The statistics over the finished runs: per-arm summaries, tests against the baseline, adjusted p-values, verdicts")
@@ -128,6 +133,14 @@ public static class BatchesApi
             return TypedResults.Ok(runs);
         http.HttpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"batch-{id}-runs.csv\"";
         return TypedResults.Text(RunCsv.Write(batch, runs), "text/csv; charset=utf-8");
+    }
+
+    private static async Task<Results<ContentHttpResult, NotFound>> Epochs(long id, HttpContext http, BatchStore store, CancellationToken ct)
+    {
+        if (await store.GetAsync(id, ct) is null)
+            return TypedResults.NotFound();
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"batch-{id}-epochs.csv\"";
+        return TypedResults.Text(EpochCsv.Write(await store.EpochRowsAsync(id, ct)), "text/csv; charset=utf-8");
     }
 
     private static async Task<Results<Ok<BatchAnalysis>, ContentHttpResult, ValidationProblem, NotFound>> Analyze(

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MathNet.Numerics.Statistics;
 using Runner.Core.Batches;
+using Runner.Core.Recipes;
 using Runner.Core.Statistics;
 
 namespace Runner.Api.Pages;
@@ -35,16 +36,28 @@ public static class BatchPage
     {
         var b = detail.Batch;
         var baseSpec = detail.Spec?["base"]?.ToJsonString() ?? "{}";
+        var baselineRecipe = detail.Arms.FirstOrDefault(a => a.IsBaseline)?.Recipe;
         var arms = string.Concat(detail.Arms.Select(a => $"""
-            <tr><td>{E(a.Name)}{(a.IsBaseline ? " <span class=\"muted\">(baseline)</span>" : "")}</td><td><code>{E(Compact(a.Variant))}</code></td><td><code title="{E(a.RecipeHash)}">{E(a.RecipeHash[..12])}</code></td></tr>
+            <tr><td>{E(a.Name)}{(a.IsBaseline ? " <span class=\"muted\">(baseline)</span>" : "")}</td><td title="{E(Compact(a.Variant))}">{Changes(a, baselineRecipe)}</td><td><code title="{E(a.RecipeHash)}">{E(a.RecipeHash[..12])}</code></td></tr>
             """));
         return $"""
             <h1>{E(b.Name)} <span class="status s-{E(b.Status)}" id="status">{E(b.Status)}</span></h1>
             <p>Batch {b.Id} · queue <b>{E(b.Queue)}</b>, priority {E(b.Priority)} · {b.Seeds.Length} seeds ({E(string.Join(", ", b.Seeds.Take(12)))}{(b.Seeds.Length > 12 ? ", …" : "")}) · data {E(b.Data ?? "the workers' CIFAR-10")}
             · created {PageLayout.Time(b.CreatedAt)}{(b.StartedAt is { } s ? $", started {PageLayout.Time(s)}" : "")}{(b.FinishedAt is { } f ? $", finished {PageLayout.Time(f)}" : "")}</p>
             <p>Base recipe: <code>{E(baseSpec)}</code></p>
-            <table><tr><th>arm</th><th>variant</th><th>recipe hash</th></tr>{arms}</table>
+            <table id="arms"><tr><th>arm</th><th>differs from the baseline</th><th>recipe hash</th></tr>{arms}</table>
             """;
+    }
+
+    /// <summary>The arm's recipe against the baseline's, field by field (<c>ema: true → false</c>); the variant it came from is the cell's title.</summary>
+    private static string Changes(ArmRecord arm, JsonNode? baseline)
+    {
+        if (arm.IsBaseline)
+            return """<span class="muted">—</span>""";
+        var changes = RecipeDiff.Between(baseline, arm.Recipe);
+        return changes.Count == 0
+            ? """<span class="muted">the same recipe</span>"""
+            : string.Join("<br>", changes.Select(c => $"<code>{E(c.ToString())}</code>"));
     }
 
     private static string Progress(BatchDetail detail)
@@ -168,7 +181,7 @@ public static class BatchPage
             """));
         return $"""
             <h2>Runs</h2>
-            <p><a href="/batches/{model.Detail.Batch.Id}/runs?format=csv">Download the run table (CSV)</a> · <a href="/batches/{model.Detail.Batch.Id}/analysis">analysis (JSON)</a></p>
+            <p><a href="/batches/{model.Detail.Batch.Id}/runs?format=csv">Download the run table (CSV)</a> · <a href="/batches/{model.Detail.Batch.Id}/epochs">every epoch of every run (CSV)</a> · <a href="/batches/{model.Detail.Batch.Id}/analysis">analysis (JSON)</a></p>
             <table id="runs"><tr><th>run</th><th>arm</th><th class="num">seed</th><th>status</th><th class="num">attempt</th><th class="num">{E(model.Metric.Name)}</th>
             <th class="num">training s</th><th>worker</th><th>device</th><th>Hangfire</th><th>error</th></tr>{rows}</table>
             """;

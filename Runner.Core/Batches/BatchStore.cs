@@ -234,6 +234,20 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
             new(Epoch, epochs, TrainLoss, TrainAccuracy, TestAccuracy, LearningRate, EpochSeconds, TrainingSeconds);
     }
 
+    /// <summary>Every stored epoch of the batch's runs (the current attempt's only: the claim clears the others), in run order.</summary>
+    public async Task<IReadOnlyList<BatchEpoch>> EpochRowsAsync(long batchId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<BatchEpoch>(new CommandDefinition("""
+            select r.batch_id as BatchId, r.id as RunId, a.name as Arm, r.seed, r.status, e.attempt, e.epoch, e.train_loss as TrainLoss,
+                   e.train_accuracy as TrainAccuracy, e.test_accuracy as TestAccuracy, e.learning_rate as LearningRate,
+                   e.epoch_seconds as EpochSeconds, e.training_seconds as TrainingSeconds
+            from epochs e join runs r on r.id = e.run_id join arms a on a.id = r.arm_id
+            where r.batch_id = @batchId
+            order by r.position, e.epoch
+            """, new { batchId }, cancellationToken: ct))).ToList();
+    }
+
     /// <summary>The per-epoch metrics of the batch's succeeded and running runs, for curves per arm.</summary>
     public async Task<IReadOnlyList<EpochPoint>> EpochsAsync(long batchId, CancellationToken ct)
     {

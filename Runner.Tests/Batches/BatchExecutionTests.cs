@@ -76,6 +76,9 @@ public sealed class BatchExecutionTests : ApiTestBase
             Assert.StartsWith("2.10.0", r["libtorchVersion"]!.GetValue<string>());
             Assert.InRange(r["testAccuracy"]!.GetValue<double>(), 0, 1);
         });
+        var epochCsv = (await Client.GetStringAsync($"/batches/{id}/epochs")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("batch_id,run_id,arm,seed,status,attempt,epoch,train_loss,train_accuracy,test_accuracy,learning_rate,epoch_seconds,training_seconds", epochCsv[0]);
+        Assert.Equal(12, epochCsv.Length - 1); // 6 runs × 2 epochs, tidy
         var run = (await Client.GetFromJsonAsync<JsonNode>($"/runs/{runs[0]!["id"]}"))!;
         Assert.Equal([1, 2], run["epochs"]!.AsArray().Select(e => e!["epoch"]!.GetValue<int>()));
         Assert.Equal(2, run["recipe"]!["epochs"]!.GetValue<int>());

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Runner.Api.Pages;
 using Runner.Core.Batches;
+using Runner.Core.Recipes;
 using Runner.Core.Statistics;
 
 namespace Runner.Tests.Pages;
@@ -30,6 +31,7 @@ public sealed class BatchPageTests
         var armRecords = arms.Select((a, i) => new ArmRecord
         {
             Name = a.Item1, IsBaseline = i == 0, RecipeHash = new string((char)('a' + i), 64), VariantJson = """{"preset": "tta", "off": ["ema"]}""",
+            RecipeJson = RecipeJson.Canonical(new Variant("tta", Off: i == 0 ? null : ["ema"]).Build().Recipe!),
         }).ToList();
         var detail = new BatchDetail(batch, armRecords, null, BatchProgressEstimate.For(counts, [20, 22], status == "completed" ? [] : [5]), null);
         var metric = Metric.Find("test-accuracy")!;
@@ -139,6 +141,17 @@ public sealed class BatchPageTests
         Assert.Contains("&quot;width&quot;: 0.5", html);
         Assert.Contains($"href=\"/hangfire/jobs/details/{run.JobId}\"", html);
         Assert.Single(Regex.Matches(html, "class=\"curve\""));
+    }
+
+    [Fact]
+    public void Each_arm_shows_what_it_changes_against_the_baseline_field_by_field()
+    {
+        var html = BatchPage.Render(Model());
+        var arms = Regex.Match(html, "<table id=\"arms\">.*?</table>", RegexOptions.Singleline).Value;
+
+        Assert.Equal(2, Regex.Matches(arms, "<code>ema: true → false</code>").Count);
+        Assert.DoesNotContain("<code>preset ", arms); // the variant it came from is only the cell's title now
+        Assert.Contains("<th>differs from the baseline</th>", arms);
     }
 
     [Fact]

@@ -103,4 +103,17 @@ public sealed class RecipeTests
         Assert.Null(recipe);
         Assert.Contains($"arms[2].{field}", errors.Keys);
     }
+
+    [Fact]
+    public void A_recipe_diff_lists_only_the_fields_that_differ_with_both_values()
+    {
+        var baseline = RecipeJson.ToNode(Presets.Find("tta")!.Recipe);
+        var (arm, _) = new Variant("tta", Off: ["ema"], Overrides: new System.Text.Json.Nodes.JsonObject { ["width"] = 0.25 }).Build();
+
+        var changes = RecipeDiff.Between(baseline, RecipeJson.ToNode(arm!));
+
+        Assert.Contains(changes, c => c.ToString() == "ema: true → false");
+        Assert.Contains(changes, c => c.ToString() == "width: 1 → 0.25");
+        Assert.Empty(RecipeDiff.Between(baseline, baseline));
+    }
 }
