@@ -161,9 +161,10 @@ public static class BatchPage
                 sd = values.Count > 1 ? sd : 0; // one run: no spread to draw
                 return (g.Key, mean, mean - sd, mean + sd, values.Count);
             }).ToList());
-        var legend = string.Concat(arms.Select((a, i) => $"""<span><svg width="12" height="3"><rect width="12" height="3" fill="{Plots.Palette[i % Plots.Palette.Length]}"/></svg> {E(a)}</span>"""));
-        var accuracy = Plots.Curves(arms.Select(a => Curve(a, e => e.TestAccuracy)).ToList(), "test accuracy (%)", v => MetricFormat.F(v * 100, "0.#"), "test accuracy per epoch, mean and ± sd band per arm");
-        var loss = Plots.Curves(arms.Select(a => Curve(a, e => e.TrainLoss)).ToList(), "training loss (per example)", v => MetricFormat.F(v, "0.00"), "training loss per epoch, mean and ± sd band per arm");
+        var legend = string.Concat(arms.Select((a, i) => $"""<span><svg width="24" height="6"><line x1="0" y1="3" x2="24" y2="3" stroke-width="2" {Plots.Stroke(i)}/></svg> {E(a)}</span>"""));
+        var planned = model.Detail.Arms.Max(a => a.Recipe?["epochs"]?.GetValue<int>() ?? 0);
+        var accuracy = Plots.Curves(arms.Select(a => Curve(a, e => e.TestAccuracy)).ToList(), "test accuracy (%)", v => MetricFormat.F(v * 100, "0.#"), "test accuracy per epoch, mean and ± sd band per arm", planned);
+        var loss = Plots.Curves(arms.Select(a => Curve(a, e => e.TrainLoss)).ToList(), "training loss (per example)", v => MetricFormat.F(v, "0.00"), "training loss per epoch, mean and ± sd band per arm", planned);
         return $"""
             <h2>Per epoch</h2>
             <p class="legend">{legend} <span class="muted">lines: mean over the arm's runs; bands: ± one standard deviation</span></p>

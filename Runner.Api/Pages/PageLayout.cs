@@ -28,7 +28,7 @@ public static class PageLayout
         .b-succeeded { fill: #2e7d32; } .b-failed { fill: #c62828; } .b-cancelled { fill: #555; } .b-running { fill: #1a5fb4; } .b-queued { fill: #bbb; }
         .better { color: #2e7d32; font-weight: 600; } .worse { color: #c62828; font-weight: 600; } .equivalent { color: #1a5fb4; font-weight: 600; } .muted { color: #777; }
         .metrics a { margin-right: 10px; } .metrics a.current { font-weight: 700; text-decoration: none; color: #222; }
-        .plots { display: flex; flex-wrap: wrap; gap: 16px; } .legend span { margin-right: 14px; } .legend svg { vertical-align: middle; }
+        .plots { display: flex; flex-wrap: wrap; gap: 16px; } .plots svg { max-width: 100%; height: auto; } .legend span { margin-right: 14px; } .legend svg { vertical-align: middle; }
         svg text { font: 12px system-ui, sans-serif; fill: #333; } svg .label { font-size: 13px; } svg .arm { font-size: 13px; }
         svg .axis { stroke: #444; } svg .grid { stroke: #eee; } svg .baseline { stroke: #444; }
         svg .run { fill-opacity: 0.75; } svg .ci { stroke: #111; stroke-width: 2; } svg .mean { stroke: #111; stroke-width: 3; }

@@ -14,6 +14,12 @@ public static class Plots
 {
     public static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
 
+    /// <summary>A dash pattern per arm as well as a colour, so an arm whose curve is identical to another's still shows.</summary>
+    public static readonly string[] Dashes = ["", "7 4", "2 3", "9 3 2 3", "4 4", "1 2"];
+
+    public static string Stroke(int arm) =>
+        $"""stroke="{Palette[arm % Palette.Length]}"{(Dashes[arm % Dashes.Length] is { Length: > 0 } dash ? $" stroke-dasharray=\"{dash}\"" : "")}""";
+
     private const int Left = 150, Right = 30, Top = 20, RowHeight = 44, AxisSpace = 48;
 
     /// <summary>Each run a dot, the mean a tick with its CI as a bar, the baseline mean a dashed line.</summary>
@@ -46,15 +52,18 @@ public static class Plots
         return svg.ToString();
     }
 
-    /// <summary>One line per arm (the mean over its runs) with a ± sd band, over epochs.</summary>
-    public static string Curves(IReadOnlyList<ArmCurve> arms, string axisLabel, Func<double, string> tick, string title)
+    /// <summary>
+    /// One line per arm (the mean over its runs) with a ± sd band and a marker at every epoch (a single epoch
+    /// is still seen), over the planned epochs (a running batch's curves do not fill the axis yet).
+    /// </summary>
+    public static string Curves(IReadOnlyList<ArmCurve> arms, string axisLabel, Func<double, string> tick, string title, int plannedEpochs)
     {
         const int width = 420, height = 290, left = 70, right = 16, top = 14, bottom = 48;
         var points = arms.SelectMany(a => a.Points).ToList();
         var svg = new Svg(width, height, title);
         if (points.Count == 0)
             return svg.Text(width / 2.0, height / 2.0, "no epochs recorded yet", """text-anchor="middle" class="label" """).ToString();
-        var x = new LinearScale(Math.Min(1, points.Min(p => p.Epoch)), Math.Max(2, points.Max(p => p.Epoch)), left, width - right);
+        var x = new LinearScale(1, Math.Max(2, Math.Max(plannedEpochs, points.Max(p => p.Epoch))), left, width - right);
         var y = LinearScale.Over(points.SelectMany(p => new[] { p.Low, p.High }), height - bottom, top);
         svg.XAxis(x, height - bottom, top, "epoch", e => e.ToString("0", CultureInfo.InvariantCulture), minStep: 1);
         svg.YAxis(y, left, width - right, axisLabel, tick);
@@ -66,7 +75,9 @@ public static class Plots
                 continue;
             var band = curve.Select(p => (x[p.Epoch], y[p.High])).Concat(curve.AsEnumerable().Reverse().Select(p => (x[p.Epoch], y[p.Low])));
             svg.Path(band, $"""class="band" fill="{colour}" """, closed: true);
-            svg.Path(curve.Select(p => (x[p.Epoch], y[p.Mean])), $"""class="curve" stroke="{colour}" """);
+            svg.Path(curve.Select(p => (x[p.Epoch], y[p.Mean])), $"""class="curve" {Stroke(i)} """);
+            foreach (var p in curve)
+                svg.Circle(x[p.Epoch], y[p.Mean], 3, $"""class="marker" fill="{colour}" """, $"{arms[i].Name}, epoch {p.Epoch}: {tick(p.Mean)} ({p.Runs} runs)");
         }
         return svg.ToString();
     }

@@ -35,7 +35,7 @@ public static class RunPage
             <p><a href="/runs/{r.Id}">JSON</a>{job}</p>
             <table id="run">{rows}</table>
             <h2>Epochs</h2>
-            <div class="plots"><figure>{Plots.Curves([curve], "test accuracy (%)", v => MetricFormat.F(v * 100, "0.#"), "test accuracy per epoch")}</figure>
+            <div class="plots"><figure>{Plots.Curves([curve], "test accuracy (%)", v => MetricFormat.F(v * 100, "0.#"), "test accuracy per epoch", detail.Recipe?["epochs"]?.GetValue<int>() ?? 0)}</figure>
             <table id="epochs"><tr><th class="num">epoch</th><th class="num">train loss</th><th class="num">train acc</th><th class="num">test acc</th><th class="num">lr / example</th><th class="num">epoch s</th></tr>{epochs}</table></div>
             <h2>Recipe</h2>
             <pre><code>{E(detail.Recipe?.ToJsonString(Indented) ?? "")}</code></pre>

@@ -144,6 +144,20 @@ public sealed class BatchPageTests
     }
 
     [Fact]
+    public void Curves_mark_every_epoch_span_the_planned_epochs_and_tell_identical_arms_apart()
+    {
+        var model = Model("running");
+        var oneEpoch = model with { Epochs = model.Epochs.Where(e => e.Epoch == 1).ToList() };
+        var html = BatchPage.Render(oneEpoch);
+        var accuracy = Regex.Match(html, "<svg[^>]*aria-label=\"test accuracy per epoch[^\"]*\".*?</svg>", RegexOptions.Singleline).Value;
+
+        Assert.Equal(3, Regex.Matches(accuracy, "class=\"marker\"").Count); // one epoch, three arms: still three visible points
+        var planned = model.Detail.Arms.Max(a => a.Recipe!["epochs"]!.GetValue<int>());
+        Assert.Contains($">{planned}</text>", accuracy); // the axis runs to the planned last epoch
+        Assert.Equal(2, Regex.Matches(accuracy, "stroke-dasharray=").Count); // the 2nd and 3rd arm are dashed, the 1st solid
+    }
+
+    [Fact]
     public void Each_arm_shows_what_it_changes_against_the_baseline_field_by_field()
     {
         var html = BatchPage.Render(Model());
