@@ -72,8 +72,9 @@ public static class BatchPage
     public static string ProgressText(BatchDetail detail)
     {
         var r = detail.Batch.Runs;
-        var left = detail.Progress.SecondsLeft is { } s && BatchStatus.IsActive(detail.Batch.Status) ? $"; about {Duration(s)} left" : "";
-        var mean = detail.Progress.MeanRunSeconds is { } m ? $"; mean run {Duration(m)}" : "";
+        var from = detail.Progress.EstimatedFrom is { } source && source != "finished runs" ? $" (estimated from {source})" : "";
+        var left = detail.Progress.SecondsLeft is { } s && BatchStatus.IsActive(detail.Batch.Status) ? $"; about {Duration(s)} left{from}" : "";
+        var mean = detail.Progress.MeanRunSeconds is { } m ? $"; {(from.Length > 0 ? "expected" : "mean")} run {Duration(m)}" : "";
         return $"{r.Finished} of {r.Total} runs finished: {r.Succeeded} done, {r.Running} running, {r.Queued} queued, {r.Failed} failed, {r.Cancelled} cancelled{mean}{left}.";
     }
 
@@ -172,10 +173,16 @@ public static class BatchPage
             """;
     }
 
+    /// <summary>For a running run: steps done of its total and how long it has been running.</summary>
+    private static string RunningFor(RunRecord run) =>
+        run is { Status: "running", StartedAt: { } started }
+            ? $""" <span class="muted" data-field="run-progress">{(run.StepsTotal is > 0 ? $"{run.StepsDone}/{run.StepsTotal} steps, " : "")}{Duration((DateTime.UtcNow - DateTime.SpecifyKind(started, DateTimeKind.Utc)).TotalSeconds)}</span>"""
+            : "";
+
     private static string RunTable(BatchPageModel model, MetricFormat format)
     {
         var rows = string.Concat(model.Runs.Select(r => $"""
-            <tr><td><a href="/ui/runs/{r.Id}">{r.Id}</a></td><td>{E(r.Arm)}</td><td class="num">{r.Seed}</td><td><span class="status s-{E(r.Status)}">{E(r.Status)}</span></td>
+            <tr><td><a href="/ui/runs/{r.Id}">{r.Id}</a></td><td>{E(r.Arm)}</td><td class="num">{r.Seed}</td><td><span class="status s-{E(r.Status)}">{E(r.Status)}</span>{RunningFor(r)}</td>
             <td class="num">{r.Attempt}</td><td class="num">{E(V(r.Value(model.Metric), format.Value))}</td><td class="num">{E(V(r.TrainingSeconds, s => MetricFormat.F(s, "0.0")))}</td>
             <td>{E(r.WorkerName ?? "")}</td><td>{E(r.DeviceName ?? "")}</td><td>{(r.JobId is { } job ? $"<a href=\"/hangfire/jobs/details/{E(job)}\">job {E(job)}</a>" : "")}</td>
             <td class="muted">{E(r.Error ?? r.StopReason ?? "")}</td></tr>

@@ -169,12 +169,13 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
             from arms where batch_id = @id order by position
             """, new { id }, cancellationToken: ct))).ToList();
         var spec = await connection.ExecuteScalarAsync<string>(new CommandDefinition("select spec::text from batches where id = @id", new { id }, cancellationToken: ct));
-        var times = (await connection.QueryAsync<(string Status, double Seconds)>(new CommandDefinition("""
-            select status, extract(epoch from coalesce(finished_at, now()) - started_at)::float8
+        var times = (await connection.QueryAsync<(string Status, double Seconds, double? StepFraction)>(new CommandDefinition("""
+            select status, extract(epoch from coalesce(finished_at, now()) - started_at)::float8,
+                   case when steps_total > 0 then steps_done::float8 / steps_total end
             from runs where batch_id = @id and started_at is not null and status in ('running', 'succeeded')
             """, new { id }, cancellationToken: ct))).ToList();
-        var progress = BatchProgressEstimate.For(batch.Runs,
-            times.Where(t => t.Status == "succeeded").Select(t => t.Seconds).ToList(), times.Where(t => t.Status == "running").Select(t => t.Seconds).ToList());
+        var progress = BatchProgressEstimate.For(batch.Runs, times.Where(t => t.Status == "succeeded").Select(t => t.Seconds).ToList(),
+            times.Where(t => t.Status == "running").Select(t => new RunningRun(t.Seconds, t.StepFraction)).ToList());
         return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress, await SequentialAsync(connection, id, progress.MeanRunSeconds, ct));
     }
 

@@ -33,7 +33,7 @@ public sealed class BatchPageTests
             Name = a.Item1, IsBaseline = i == 0, RecipeHash = new string((char)('a' + i), 64), VariantJson = """{"preset": "tta", "off": ["ema"]}""",
             RecipeJson = RecipeJson.Canonical(new Variant("tta", Off: i == 0 ? null : ["ema"]).Build().Recipe!),
         }).ToList();
-        var detail = new BatchDetail(batch, armRecords, null, BatchProgressEstimate.For(counts, [20, 22], status == "completed" ? [] : [5]), null);
+        var detail = new BatchDetail(batch, armRecords, null, BatchProgressEstimate.For(counts, [20, 22], status == "completed" ? [] : [new RunningRun(5, null)]), null);
         var metric = Metric.Find("test-accuracy")!;
         var samples = arms.Select(a => new ArmSamples(a.Item1, a.Item2.Select(v => (double?)v).ToList(), Enumerable.Range(0, 5).Select(s => (long)s).ToList())).ToList();
         var analysis = BatchAnalysis.For(batch, samples, BatchAnalysis.Defaults(batch, metric), metric);
@@ -155,6 +155,16 @@ public sealed class BatchPageTests
         var planned = model.Detail.Arms.Max(a => a.Recipe!["epochs"]!.GetValue<int>());
         Assert.Contains($">{planned}</text>", accuracy); // the axis runs to the planned last epoch
         Assert.Equal(2, Regex.Matches(accuracy, "stroke-dasharray=").Count); // the 2nd and 3rd arm are dashed, the 1st solid
+    }
+
+    [Fact]
+    public void A_running_run_shows_its_steps_and_how_long_it_has_run()
+    {
+        var model = Model("running");
+        var running = model.Runs[0] with { Status = "running", StepsDone = 12, StepsTotal = 40, StartedAt = DateTime.UtcNow.AddSeconds(-75), TestAccuracy = null };
+        var html = BatchPage.Render(model with { Runs = [running, .. model.Runs.Skip(1)] });
+
+        Assert.Matches("data-field=\"run-progress\">12/40 steps, 1 min 1[45] s<", html);
     }
 
     [Fact]
