@@ -70,7 +70,7 @@ public static class PageLayout
         <link rel="stylesheet" href="{StylePath}">
         </head>
         <body>
-        <nav><a href="/ui/batches">Batches</a><a href="/hangfire">Jobs dashboard</a><a href="/scalar">API</a></nav>
+        <nav><a href="/ui/batches">Batches</a><a href="/ui/workers">Workers</a><a href="/hangfire">Jobs dashboard</a><a href="/scalar">API</a></nav>
         {body}
         {(live ? $"<script src=\"{ScriptPath}\"></script>" : "")}
         </body>

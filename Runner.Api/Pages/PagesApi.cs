@@ -1,11 +1,15 @@
+using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Runner.Api.Access;
 using Runner.Api.Requests;
+using Runner.Api.Workers;
 using Runner.Core.Batches;
+using Runner.Core.Workers;
 
 namespace Runner.Api.Pages;
 
-/// <summary>Server-rendered pages for people: the batch list and one page per batch.</summary>
+/// <summary>Server-rendered pages for people: the batch list, one page per batch and per run, and the workers.</summary>
 public static class PagesApi
 {
     public const string Path = "/ui";
@@ -18,9 +22,17 @@ public static class PagesApi
         group.MapGet("/batches", List);
         group.MapGet("/batches/{id:long}", Batch);
         group.MapGet("/runs/{id:long}", Run);
+        group.MapGet("/workers", Workers);
         app.MapGet(PageLayout.StylePath, () => Asset(PageLayout.Style, "text/css; charset=utf-8")).ExcludeFromDescription();
         app.MapGet(PageLayout.ScriptPath, () => Asset(PageLayout.LiveScript, "text/javascript; charset=utf-8")).ExcludeFromDescription();
         return app;
+    }
+
+    private static async Task<ContentHttpResult> Workers(WorkerStore workers, JobStorage storage, IOptions<WorkersOptions> options, CancellationToken ct)
+    {
+        var list = await workers.ListAsync(TimeSpan.FromSeconds(options.Value.LostAfterSeconds), null, ct);
+        var queues = storage.GetMonitoringApi().Queues().Where(q => q.Length > 0).Select(q => (q.Name, q.Length)).OrderBy(q => q.Name).ToList();
+        return TypedResults.Content(WorkersPage.Render(new WorkersPageModel(list, await workers.CurrentRunsAsync(ct), queues)), "text/html; charset=utf-8");
     }
 
     private static ContentHttpResult Asset(string content, string contentType) => TypedResults.Content(content, contentType);

@@ -62,4 +62,28 @@ public sealed class WorkerStore(NpgsqlDataSource db)
             new { lostAfter, status }, cancellationToken: ct));
         return rows.ToList();
     }
+
+    /// <summary>The run each worker is executing now, by worker id (with its batch and arm, for the workers page).</summary>
+    public async Task<IReadOnlyDictionary<Guid, WorkerRun>> CurrentRunsAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<WorkerRun>(new CommandDefinition("""
+            select r.worker_id as WorkerId, r.id as RunId, r.batch_id as BatchId, b.name as Batch, a.name as Arm, r.seed, r.steps_done as StepsDone, r.steps_total as StepsTotal
+            from runs r join arms a on a.id = r.arm_id join batches b on b.id = r.batch_id
+            where r.status = 'running' and r.worker_id is not null
+            """, cancellationToken: ct))).GroupBy(r => r.WorkerId).ToDictionary(g => g.Key, g => g.First());
+    }
+}
+
+/// <summary>A run a worker is executing.</summary>
+public sealed record WorkerRun
+{
+    public Guid WorkerId { get; init; }
+    public long RunId { get; init; }
+    public long BatchId { get; init; }
+    public string Batch { get; init; } = "";
+    public string Arm { get; init; } = "";
+    public long Seed { get; init; }
+    public long? StepsDone { get; init; }
+    public long? StepsTotal { get; init; }
 }

@@ -140,7 +140,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
                     $"/batches?limit={q}", $"/batches?offset={q}", $"/batches?status={q}", $"/batches?name={q}", $"/batches/{id}", $"/batches/{id}/runs?format={q}",
                     $"/batches/{id}/runs?arm={q}&status={q}", $"/batches/{id}/epochs", $"/batches/{id}/analysis?level={q}", $"/batches/{id}/analysis?metric={q}&correction={q}",
                     $"/batches/{id}/analysis?test={q}&compare={q}&goal={q}", $"/runs/{id}", $"/runs/{_runId}", $"/workers?status={q}", $"/workers/probes/{id}",
-                    $"/ui/batches?status={q}&offset={q}", $"/ui/batches/{id}?metric={q}", $"/ui/runs/{id}", "/metrics", "/presets", "/tricks",
+                    $"/ui/batches?status={q}&offset={q}", $"/ui/batches/{id}?metric={q}", $"/ui/runs/{id}", "/ui/workers", "/metrics", "/presets", "/tricks",
                     $"/hangfire?api_key={q}", "/hangfire/jobs/enqueued", $"/{q}", $"/batches/{q}/{q}"]);
                 return (HttpMethod.Get, path, null, null, headers);
         }
