@@ -79,7 +79,8 @@ public static class PageLayout
 
     /// <summary>
     /// While a batch runs, its page follows GET /batches/{id}: the bar and the text are redrawn every
-    /// 3 s and the page reloads when a run finishes (redrawing the plots) or the batch ends.
+    /// 3 s and the page reloads when a run finishes (redrawing the plots) or the batch ends. While a run is
+    /// queued or running, its page follows GET /runs/{id} and reloads when an epoch is stored or the status changes.
     /// </summary>
     public const string LiveScript = """
         const bar = document.getElementById('bar');
@@ -103,5 +104,15 @@ public static class PageLayout
           } catch (e) { }
         }
         if (bar) setInterval(refresh, 3000);
+        const run = document.getElementById('run-live');
+        async function refreshRun() {
+          try {
+            const response = await fetch('/runs/' + run.dataset.run, { headers: { 'Accept': 'application/json' } });
+            if (!response.ok) return;
+            const detail = await response.json();
+            if (detail.run.status !== run.dataset.status || detail.epochs.length !== Number(run.dataset.epochs)) location.reload();
+          } catch (e) { }
+        }
+        if (run) setInterval(refreshRun, 3000);
         """;
 }

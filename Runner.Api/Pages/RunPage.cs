@@ -15,6 +15,7 @@ public static class RunPage
         var facts = new (string Name, string? Value)[]
         {
             ("batch", null), ("arm", r.Arm), ("seed", r.Seed.ToString(CultureInfo.InvariantCulture)), ("attempt", r.Attempt.ToString(CultureInfo.InvariantCulture)),
+            ("progress", r.Status == "running" && r.StepsTotal is > 0 ? $"{r.StepsDone}/{r.StepsTotal} steps" : null),
             ("test accuracy", P(r.TestAccuracy)), ("TTA accuracy", P(r.TtaAccuracy)), ("final training loss", F(r.TrainLoss, "0.0000")),
             ("training seconds", F(r.TrainingSeconds, "0.0")), ("total seconds", F(r.TotalSeconds, "0.0")), ("steps", r.Steps?.ToString(CultureInfo.InvariantCulture)),
             ("worker", r.WorkerName), ("device", r.DeviceName is null ? r.Device : $"{r.Device} ({r.DeviceName})"), ("threads", r.Threads?.ToString(CultureInfo.InvariantCulture)),
@@ -30,8 +31,10 @@ public static class RunPage
             """));
         var curve = new ArmCurve(r.Arm, detail.Epochs.Select(e => (e.Epoch, e.TestAccuracy, e.TestAccuracy, e.TestAccuracy, 1)).ToList());
         var job = r.JobId is null ? "" : $""" · <a href="/hangfire/jobs/details/{E(r.JobId)}">Hangfire job {E(r.JobId)}</a>""";
+        var active = r.Status is "queued" or "running";
+        var live = active ? $""" id="run-live" data-run="{r.Id}" data-status="{E(r.Status)}" data-epochs="{detail.Epochs.Count}" """ : "";
         return PageLayout.Page($"Run {r.Id}", $"""
-            <h1>Run {r.Id} <span class="status s-{E(r.Status)}">{E(r.Status)}</span></h1>
+            <h1{live}>Run {r.Id} <span class="status s-{E(r.Status)}">{E(r.Status)}</span></h1>
             <p><a href="/runs/{r.Id}">JSON</a>{job}</p>
             <table id="run">{rows}</table>
             <h2>Epochs</h2>
@@ -39,7 +42,7 @@ public static class RunPage
             <table id="epochs"><tr><th class="num">epoch</th><th class="num">train loss</th><th class="num">train acc</th><th class="num">test acc</th><th class="num">lr / example</th><th class="num">epoch s</th></tr>{epochs}</table></div>
             <h2>Recipe</h2>
             <pre><code>{E(detail.Recipe?.ToJsonString(Indented) ?? "")}</code></pre>
-            """);
+            """, live: active);
     }
 
     private static string? P(double? v) => v is { } x ? MetricFormat.F(x * 100, "0.00") + " %" : null;

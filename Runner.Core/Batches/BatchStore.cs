@@ -176,7 +176,12 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
             """, new { id }, cancellationToken: ct))).ToList();
         var progress = BatchProgressEstimate.For(batch.Runs, times.Where(t => t.Status == "succeeded").Select(t => t.Seconds).ToList(),
             times.Where(t => t.Status == "running").Select(t => new RunningRun(t.Seconds, t.StepFraction)).ToList());
-        return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress, await SequentialAsync(connection, id, progress.MeanRunSeconds, ct));
+        int? ahead = batch.Runs.Queued == 0 ? null : await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+            select count(*)::int from runs r join batches b on b.id = r.batch_id
+            where r.status = 'queued' and b.queue = @Queue and b.id <> @Id
+              and (array_position(@priorities, b.priority) < array_position(@priorities, @Priority) or (b.priority = @Priority and b.id < @Id))
+            """, new { batch.Id, batch.Queue, batch.Priority, priorities = JobQueues.Priorities }, cancellationToken: ct));
+        return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress, await SequentialAsync(connection, id, progress.MeanRunSeconds, ct), ahead);
     }
 
     private static async Task<SequentialProgress?> SequentialAsync(NpgsqlConnection connection, long id, double? meanRunSeconds, CancellationToken ct)

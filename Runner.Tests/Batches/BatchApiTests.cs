@@ -269,4 +269,19 @@ public sealed class BatchApiTests() : ApiTestBase(new Dictionary<string, string>
         using var refused = await Client.PostAsync("/batches", Json(Named("negative").Replace("\"seeds\": 3", "\"seeds\": 3, \"analysis\": {\"margin\": -0.1}")));
         Assert.Contains("analysis.margin", await refused.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task A_queued_batch_says_how_many_runs_of_other_batches_go_first()
+    {
+        var first = (await Submit(Named("first")))["batch"]!["id"]!.GetValue<long>();
+        var second = (await Submit(Named("second")))["batch"]!["id"]!.GetValue<long>();
+        var urgent = (await Submit(Named("urgent").Replace("\"queue\": \"cpu\"", "\"queue\": \"cpu\", \"priority\": \"high\"")))["batch"]!["id"]!.GetValue<long>();
+        var elsewhere = (await Submit(Named("elsewhere").Replace("\"queue\": \"cpu\"", "\"queue\": \"gpu\"")))["batch"]!["id"]!.GetValue<long>();
+
+        async Task<int?> Ahead(long id) => (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["runsAhead"]?.GetValue<int>();
+
+        Assert.Equal((6, 12, 0, 0), ((await Ahead(first))!.Value, (await Ahead(second))!.Value, (await Ahead(urgent))!.Value, (await Ahead(elsewhere))!.Value));
+        var page = await Client.GetStringAsync($"/ui/batches/{second}");
+        Assert.Contains("12 queued runs of other batches go first on the cpu workers", page);
+    }
 }

@@ -141,6 +141,13 @@ public sealed class BatchPageTests
         Assert.Contains("&quot;width&quot;: 0.5", html);
         Assert.Contains($"href=\"/hangfire/jobs/details/{run.JobId}\"", html);
         Assert.Single(Regex.Matches(html, "class=\"curve\""));
+        Assert.DoesNotContain("run-live", html); // a finished run's page stays still
+        var running = RunPage.Render(new RunDetail(run with { Status = "running", StepsDone = 30, StepsTotal = 64 },
+            System.Text.Json.Nodes.JsonNode.Parse("""{"epochs": 2}"""), epochs[..1]));
+        Assert.Contains($"id=\"run-live\" data-run=\"{run.Id}\" data-status=\"running\" data-epochs=\"1\"", running);
+        Assert.Contains($"<script src=\"{PageLayout.ScriptPath}\"></script>", running);
+        Assert.Contains("30/64 steps", running);
+        Assert.Contains("fetch('/runs/' + run.dataset.run", PageLayout.LiveScript);
     }
 
     [Fact]
