@@ -141,15 +141,53 @@ public static class BatchPage
         return $"""
             <h2>Results</h2>
             <p class="metrics">Metric: {choices}</p>
+            {Headlines(analysis, format)}
             <p id="based-on">{E(model.Analysis.BasedOn)} {E(analysis.Test)} test, {E(analysis.Correction)} correction, {Pct(analysis.Level * 100)}% intervals, goal {E(analysis.Goal)}.</p>
             <figure id="dots">{Plots.Dots(dots, baseline?.Summary.Mean, format, analysis.Level)}
             <figcaption class="muted">Each dot is a run; the black tick is the arm's mean and the bar its {Pct(analysis.Level * 100)}% confidence interval; the dashed line is the baseline's mean.</figcaption></figure>
             <table id="analysis"><tr><th>arm</th><th class="num">n</th><th class="num">mean</th><th class="num">sd</th><th class="num">{Pct(analysis.Level * 100)}% CI</th>
             <th class="num">difference vs {E(analysis.Baseline)}</th><th class="num">CI of difference</th><th class="num">p</th><th class="num">p ({E(analysis.Correction)})</th>
             <th class="num">Hedges g</th><th>verdict</th><th class="num">runs/arm to detect</th></tr>{rows}</table>
-            <p id="planning">{E(analysis.Planning.Summary)}</p>
+            <p id="planning">{E(PlanningText(analysis.Planning, format))}</p>
             {notes}
             """;
+    }
+
+    /// <summary>
+    /// One sentence per comparison, in the metric's units, before any table: the difference with its interval,
+    /// the adjusted p and the verdict, the paired test beside it, and what the observed difference would need.
+    /// </summary>
+    private static string Headlines(AnalysisResult analysis, MetricFormat format)
+    {
+        var level = Pct(analysis.Level * 100);
+        var correction = analysis.Correction.Length == 0 ? "" : char.ToUpperInvariant(analysis.Correction[0]) + analysis.Correction[1..];
+        var sentences = analysis.Comparisons.Where(c => c.Test.Difference is not null).Select(c =>
+        {
+            var t = c.Test;
+            var interval = t.CiLow is { } lo && t.CiHigh is { } hi ? $" ({level}% CI {format.Difference(lo)} … {format.Difference(hi)})" : "";
+            var p = c.PAdjusted is { } adjusted ? $", {correction} p = {MetricFormat.P(adjusted)}" : "";
+            var paired = c.Paired?.PTwoSided is { } pp ? $" (paired p = {MetricFormat.P(pp)})" : "";
+            var resolve = c.Verdict is Verdict.NoSignificantDifference or Verdict.Undecided && c.RunsPerArmToDetectObserved is { } n
+                ? $"; about {Math.Ceiling(n):0} runs per arm would resolve the observed difference" : "";
+            return $"""<li data-arm="{E(c.Arm)}">{E($"{c.Arm} − {c.Against} = {format.Difference(t.Difference!.Value)}{interval}{p}{paired}: ")}<span class="{VerdictClass(c.Verdict)}">{E(Verdict.Describe(c.Verdict, analysis.Margin))}</span>{E(resolve)}.</li>""";
+        }).ToList();
+        return sentences.Count == 0 ? "" : $"""<ul id="headlines">{string.Concat(sentences)}</ul>""";
+    }
+
+    /// <summary>The planning note in the metric's units (points, seconds) rather than raw fractions.</summary>
+    private static string PlanningText(Planning planning, MetricFormat format)
+    {
+        if (planning.Sd is not { } sd)
+            return planning.Summary;
+        var parts = new List<string> { $"Run-to-run sd {format.Spread(sd)} ({planning.SdSource})." };
+        var power = Pct(planning.Power * 100);
+        if (planning.MinimumDetectableDifference is { } mdd)
+            parts.Add($"With {planning.RunsPerArm} runs per arm, a difference of {format.Spread(mdd)} is detected with {power}% power at α = {AblationAnalysis.Format(planning.Alpha)}.");
+        if (planning.TargetDifference is { } target)
+            parts.Add(planning.RunsPerArmForTarget is { } n
+                ? $"Detecting {format.Spread(Math.Abs(target))} with {power}% power needs {Math.Ceiling(n):0} runs per arm."
+                : $"Detecting {format.Spread(Math.Abs(target))} with {power}% power needs more than ten million runs per arm.");
+        return string.Join(" ", parts);
     }
 
     private static string Curves(BatchPageModel model)

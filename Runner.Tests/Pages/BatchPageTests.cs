@@ -83,7 +83,12 @@ public sealed class BatchPageTests
         Assert.Equal(same.PAdjusted!.Value.ToString("0.0000", CultureInfo.InvariantCulture), Cell(html, "no-trick", "p-adjusted"));
         Assert.Equal(better.Test.HedgesG!.Value.ToString("0.00", CultureInfo.InvariantCulture), Cell(html, "with-trick", "hedges-g"));
         Assert.Equal("baseline", Cell(html, "base", "verdict"));
-        Assert.Contains(System.Net.WebUtility.HtmlEncode(analysis.Planning.Summary), html);
+        Assert.Contains($"id=\"planning\">Run-to-run sd {analysis.Planning.Sd!.Value * 100:0.00} pts (", html); // the metric's units, not a raw fraction
+        var headline = Regex.Match(html, "<li data-arm=\"no-trick\">.*?</li>").Value;
+        Assert.Contains($"no-trick − base = {(same.Test.Difference >= 0 ? "+" : "−")}{Math.Abs(same.Test.Difference!.Value * 100):0.00} pts (95% CI ", headline);
+        Assert.Contains($"Holm p = {same.PAdjusted!.Value:0.0000} (paired p = ", headline);
+        Assert.Contains("no significant difference</span>; about ", headline);
+        Assert.Contains("runs per arm would resolve the observed difference.", headline);
         Assert.Contains("15 of 15 runs finished", html);
     }
 
