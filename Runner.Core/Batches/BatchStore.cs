@@ -216,42 +216,26 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
         if (run is null)
             return null;
         var recipe = await connection.ExecuteScalarAsync<string>(new CommandDefinition("select recipe from runs where id = @id", new { id }, cancellationToken: ct));
-        var epochs = (await connection.QueryAsync<EpochRow>(new CommandDefinition("""
-            select e.epoch, e.train_loss as TrainLoss, e.train_accuracy as TrainAccuracy, e.test_accuracy as TestAccuracy, e.learning_rate as LearningRate,
-                   e.epoch_seconds as EpochSeconds, e.training_seconds as TrainingSeconds
-            from epochs e where e.run_id = @id order by e.epoch
-            """, new { id }, cancellationToken: ct))).ToList();
+        var epochs = (await connection.QueryAsync<BatchEpoch>(new CommandDefinition(
+            $"{EpochsQuery} where r.id = @id order by e.epoch", new { id }, cancellationToken: ct))).ToList();
         var recipeNode = JsonNode.Parse(recipe!);
         var totalEpochs = recipeNode?["epochs"]?.GetValue<int>() ?? 0;
         return new RunDetail(run, recipeNode, epochs.Select(e => e.ToMetrics(totalEpochs)).ToList());
     }
 
-    private sealed record EpochRow
-    {
-        public int Epoch { get; init; }
-        public double TrainLoss { get; init; }
-        public double TrainAccuracy { get; init; }
-        public double TestAccuracy { get; init; }
-        public double LearningRate { get; init; }
-        public double EpochSeconds { get; init; }
-        public double TrainingSeconds { get; init; }
-
-        public Training.EpochMetrics ToMetrics(int epochs) =>
-            new(Epoch, epochs, TrainLoss, TrainAccuracy, TestAccuracy, LearningRate, EpochSeconds, TrainingSeconds);
-    }
+    private const string EpochsQuery = """
+        select r.batch_id as BatchId, r.id as RunId, a.name as Arm, r.seed, r.status, e.attempt, e.epoch, e.train_loss as TrainLoss,
+               e.train_accuracy as TrainAccuracy, e.test_accuracy as TestAccuracy, e.learning_rate as LearningRate,
+               e.epoch_seconds as EpochSeconds, e.training_seconds as TrainingSeconds
+        from epochs e join runs r on r.id = e.run_id join arms a on a.id = r.arm_id
+        """;
 
     /// <summary>Every stored epoch of the batch's runs (the current attempt's only: the claim clears the others), in run order.</summary>
     public async Task<IReadOnlyList<BatchEpoch>> EpochRowsAsync(long batchId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<BatchEpoch>(new CommandDefinition("""
-            select r.batch_id as BatchId, r.id as RunId, a.name as Arm, r.seed, r.status, e.attempt, e.epoch, e.train_loss as TrainLoss,
-                   e.train_accuracy as TrainAccuracy, e.test_accuracy as TestAccuracy, e.learning_rate as LearningRate,
-                   e.epoch_seconds as EpochSeconds, e.training_seconds as TrainingSeconds
-            from epochs e join runs r on r.id = e.run_id join arms a on a.id = r.arm_id
-            where r.batch_id = @batchId
-            order by r.position, e.epoch
-            """, new { batchId }, cancellationToken: ct))).ToList();
+        return (await connection.QueryAsync<BatchEpoch>(new CommandDefinition(
+            $"{EpochsQuery} where r.batch_id = @batchId order by r.position, e.epoch", new { batchId }, cancellationToken: ct))).ToList();
     }
 
     /// <summary>The per-epoch metrics of the batch's succeeded and running runs, for curves per arm.</summary>

@@ -17,34 +17,3 @@ public static class RunCsv
 
     public static string Write(BatchRecord batch, IEnumerable<RunRecord> runs) => TidyCsv.Write(Columns, runs.Select(r => (batch, r)));
 }
-
-/// <summary>Every stored epoch of a batch's runs as tidy CSV: one row per run and epoch, for learning curves in pandas or R.</summary>
-public static class EpochCsv
-{
-    private static readonly (string Header, Func<BatchEpoch, object?> Value)[] Columns =
-    [
-        ("batch_id", e => e.BatchId), ("run_id", e => e.RunId), ("arm", e => e.Arm), ("seed", e => e.Seed), ("status", e => e.Status), ("attempt", e => e.Attempt),
-        ("epoch", e => e.Epoch), ("train_loss", e => e.TrainLoss), ("train_accuracy", e => e.TrainAccuracy), ("test_accuracy", e => e.TestAccuracy),
-        ("learning_rate", e => e.LearningRate), ("epoch_seconds", e => e.EpochSeconds), ("training_seconds", e => e.TrainingSeconds),
-    ];
-
-    public static string Write(IEnumerable<BatchEpoch> epochs) => TidyCsv.Write(Columns, epochs);
-}
-
-/// <summary>One epoch of one run of a batch.</summary>
-public sealed record BatchEpoch
-{
-    public long BatchId { get; init; }
-    public long RunId { get; init; }
-    public string Arm { get; init; } = "";
-    public long Seed { get; init; }
-    public string Status { get; init; } = "";
-    public int Attempt { get; init; }
-    public int Epoch { get; init; }
-    public double TrainLoss { get; init; }
-    public double TrainAccuracy { get; init; }
-    public double TestAccuracy { get; init; }
-    public double LearningRate { get; init; }
-    public double EpochSeconds { get; init; }
-    public double TrainingSeconds { get; init; }
-}

@@ -87,15 +87,14 @@ public static partial class JsonInput
     }
 
     /// <summary>The field a deserialisation error is about: its JSON path without the leading <c>$.</c>, or <c>body</c>.</summary>
-    public static string Field(JsonException e, string prefix = "")
+    private static string Field(JsonException e)
     {
         var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
         var field = UnmappedProperty().Match(e.Message) is { Success: true } m ? Join(path, m.Groups[1].Value) : path;
-        field = prefix + field;
         return field.Length == 0 ? "body" : field;
     }
 
-    public static string Message(JsonException e, string what) =>
+    private static string Message(JsonException e, string what) =>
         UnmappedProperty().Match(e.Message) is { Success: true } m
             ? $"'{m.Groups[1].Value}' is not a field of {what}."
             : $"Wrong type of value: {e.Message.Split(" Path:")[0]}";
