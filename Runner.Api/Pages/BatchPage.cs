@@ -87,7 +87,7 @@ public static class BatchPage
         var compared = detail.Arms.Where(a => !a.IsBaseline).Select(a => a.Name).ToList();
         var rows = string.Concat(sequential.Looks.SelectMany(look => look.Arms.Select(a => $"""
             <tr><td class="num">{look.Look}</td><td class="num">{look.Seeds}</td><td>{E(a.Arm)}</td><td class="num">{a.N}{(a.Missing + a.BaselineMissing > 0 ? $" ({a.Missing + a.BaselineMissing} missing)" : "")}</td>
-            <td class="num">{a.Z.ToString("0.###", CultureInfo.InvariantCulture)}</td><td class="num">{E(AblationAnalysis.Format(a.NominalP))}</td>
+            <td class="num">{E(V(a.Alpha, AblationAnalysis.Format))}</td><td class="num">{a.Z.ToString("0.###", CultureInfo.InvariantCulture)}</td><td class="num">{E(AblationAnalysis.Format(a.NominalP))}</td>
             <td class="num">{E(V(a.Difference, format.Difference))}</td><td class="num">{E(V(a.CiLow, format.Difference))} … {E(V(a.CiHigh, format.Difference))}</td>
             <td class="num">{E(V(a.P, AblationAnalysis.Format))}</td><td class="{VerdictClass(a.Decision)}">{E(a.Decision)}</td></tr>
             """)));
@@ -96,10 +96,10 @@ public static class BatchPage
         return $"""
             <h2>Looks</h2>
             <p>Sequential design: looks at {E(string.Join(", ", design["looks"]!.AsArray().Select(n => n!.ToJsonString())))} seeds per arm, {E(design["spending"]!.GetValue<string>())}-type α spending,
-            each of {compared.Count} comparisons at α/{compared.Count}{margin}. Decided: {E(decisions.Length == 0 ? "none yet" : decisions)}.
+            each of {compared.Count} comparisons starting at α/{compared.Count}{margin}{(design["margin"] is null ? " (the α of an arm shown different passes to the arms still open, Holm-type)" : "")}. Decided: {E(decisions.Length == 0 ? "none yet" : decisions)}.
             Stopping saved {sequential.RunsSaved} of {sequential.RunsPlanned} runs{saved}.</p>
             <div class="plots">{Plots.Boundary(sequential.Looks, compared)}</div>
-            <table id="looks"><tr><th class="num">look</th><th class="num">seeds</th><th>arm</th><th class="num">n</th><th class="num">boundary z</th><th class="num">nominal p</th>
+            <table id="looks"><tr><th class="num">look</th><th class="num">seeds</th><th>arm</th><th class="num">n</th><th class="num">α held</th><th class="num">boundary z</th><th class="num">nominal p</th>
             <th class="num">difference</th><th class="num">repeated interval</th><th class="num">p</th><th>decision</th></tr>{rows}</table>
             """;
     }

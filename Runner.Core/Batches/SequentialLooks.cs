@@ -9,11 +9,12 @@ namespace Runner.Core.Batches;
 
 /// <summary>
 /// One arm's comparison with the baseline at a look, as stored in <c>looks.arms</c>. <see cref="Missing"/> and
-/// <see cref="BaselineMissing"/> count the look's seeds without a value (failed runs) in the arm and the baseline.
+/// <see cref="BaselineMissing"/> count the look's seeds without a value (failed runs) in the arm and the baseline;
+/// <see cref="Alpha"/> is the α the comparison held at this look (α/m, more once recycled; absent in looks stored before recycling).
 /// </summary>
 public sealed record ArmLookRecord(
     string Arm, int N, int Missing, int BaselineMissing, double Fraction, double Z, double NominalP, double? Difference, double? StandardError, double? Df, double? P,
-    double? CiLow, double? CiHigh, string Decision);
+    double? CiLow, double? CiHigh, string Decision, double? Alpha = null);
 
 /// <summary>A look as stored: when it was taken, the seeds per arm it waited for, and each compared arm.</summary>
 public sealed record LookRecord(int Look, int Seeds, DateTime TakenAt, IReadOnlyList<ArmLookRecord> Arms);
@@ -24,8 +25,9 @@ public sealed record LookRecord(int Look, int Seeds, DateTime TakenAt, IReadOnly
 /// running and the baseline have finished their runs of the seeds a look waits for (a failed run counts as
 /// missing), each such arm is tested against the baseline and held to the boundary for the information
 /// fractions it actually had; an arm whose repeated interval excludes 0 (or lies within the margin) is
-/// decided and its queued runs are cancelled with the reason, its running ones finish and are kept. The
-/// baseline stops when every other arm is decided; at the last look every undecided arm is decided. The
+/// decided and its queued runs are cancelled with the reason, its running ones finish and are kept. Without a
+/// margin, the α of an arm shown different passes to the arms still open, which are tested again at the same
+/// look against their lowered boundaries (see <see cref="SequentialDesign"/>). The baseline stops when every other arm is decided; at the last look every undecided arm is decided. The
 /// test is the batch's unpaired t-test, or the paired one on shared seeds when the design asks for it.
 /// </summary>
 public static class SequentialLooks
@@ -71,6 +73,7 @@ public static class SequentialLooks
         var taken = 0;
         var decided = arms.Where(a => a.Decision is not null).Select(a => a.Name).ToHashSet();
         var baseline = arms.Single(a => a.IsBaseline);
+        var shown = arms.Count(a => a.Decision is "better" or "worse");
         for (var k = history.Count; k < design.Looks.Count; k++)
         {
             var seeds = batch.Seeds.Take(design.Looks[k]).ToHashSet();
@@ -85,24 +88,43 @@ public static class SequentialLooks
                 runs.Where(r => r.ArmId == armId && seeds.Contains(r.Seed) && r.Status == "succeeded" && r.Value is { } v && double.IsFinite(v)).Select(r => (r.Seed, r.Value!.Value)).ToList();
             var baselineValues = Values(baseline.Id);
             var lastLook = k == design.Looks.Count - 1;
-            var results = new List<ArmLookRecord>();
-            foreach (var arm in active)
+            var tests = active.Select(arm =>
             {
                 var values = Values(arm.Id);
-                var level = 1 - design.ComparisonAlpha;
                 var comparison = design.Paired
-                    ? PairedTest.RunMatched(values, baselineValues, level)
+                    ? PairedTest.RunMatched(values, baselineValues, 1 - design.ComparisonAlpha(shown))
                       ?? Comparison.NotPossible(PairedTest.Name, 0, 0, null, "fewer than two seeds with a value in both arms")
-                    : TwoSampleTest.Run(values.Select(v => v.Value).ToList(), baselineValues.Select(v => v.Value).ToList(), test, level);
+                    : TwoSampleTest.Run(values.Select(v => v.Value).ToList(), baselineValues.Select(v => v.Value).ToList(), test, 1 - design.ComparisonAlpha(shown));
                 var n = design.Paired ? comparison.NA : Math.Min(values.Count, baselineValues.Count);
                 var fractions = history.Select(h => h.FirstOrDefault(r => r.Arm == arm.Name)?.Fraction).OfType<double>().ToList();
                 // Fractions must increase; a look that gained no values (failed runs) is held to a hair more information.
                 var fraction = Math.Max((double)n / design.MaxSeeds, (fractions.Count > 0 ? fractions[^1] : 0) + 1e-6);
                 fractions.Add(Math.Min(1, fraction));
-                var look = design.Decide(arm.Name, design.Boundary(fractions), comparison, lastLook, metric.Goal);
-                results.Add(new ArmLookRecord(arm.Name, n, seeds.Count - values.Count, seeds.Count - baselineValues.Count, look.Fraction, look.Z, look.NominalP, look.Test.Difference, look.Test.StandardError, look.Test.Df,
-                    look.Test.PTwoSided, look.CiLow, look.CiHigh, Name(look.Decision)));
+                return (arm.Name, Comparison: comparison, N: n, Missing: seeds.Count - values.Count, Fractions: fractions);
+            }).ToList();
+            var looks = new Dictionary<string, (ArmLook Look, double Alpha)>();
+            for (var decidedNow = true; decidedNow;)
+            {
+                decidedNow = false;
+                foreach (var t in tests.Where(t => !looks.TryGetValue(t.Name, out var l) || l.Look.Decision == SequentialDecision.Continue))
+                {
+                    var look = design.Decide(t.Name, design.Boundary(t.Fractions, shown), t.Comparison, lastLook: false, metric.Goal);
+                    looks[t.Name] = (look, design.ComparisonAlpha(shown));
+                    if (look.Decision is SequentialDecision.Better or SequentialDecision.Worse)
+                    {
+                        shown++;
+                        decidedNow = design.Recycles;
+                    }
+                }
             }
+            var results = tests.Select(t =>
+            {
+                var (look, alpha) = looks[t.Name];
+                if (lastLook && look.Decision == SequentialDecision.Continue)
+                    (look, alpha) = (design.Decide(t.Name, design.Boundary(t.Fractions, shown), t.Comparison, lastLook: true, metric.Goal), design.ComparisonAlpha(shown));
+                return new ArmLookRecord(t.Name, t.N, t.Missing, seeds.Count - baselineValues.Count, look.Fraction, look.Z, look.NominalP, look.Test.Difference,
+                    look.Test.StandardError, look.Test.Df, look.Test.PTwoSided, look.CiLow, look.CiHigh, Name(look.Decision), alpha);
+            }).ToList();
 
             var lookNumber = k + 1;
             await connection.ExecuteAsync(new CommandDefinition(

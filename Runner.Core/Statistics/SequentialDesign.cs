@@ -14,14 +14,18 @@ public enum SequentialDecision
 
 /// <summary>One arm's comparison at one look: the test, the boundary it was held to, the repeated interval and the decision.</summary>
 /// <param name="Fraction">Information fraction n_k / n_max of this comparison (the smaller arm's values over the planned seeds).</param>
-/// <param name="Z">The boundary z_k for the fractions observed so far, at α/m.</param>
+/// <param name="Z">The boundary z_k for the fractions observed so far, at the comparison's current α (α/m, more once α is recycled).</param>
 /// <param name="NominalP">2(1 − Φ(z_k)): the level the test is held to at this look.</param>
 public sealed record ArmLook(string Arm, double Fraction, double Z, double NominalP, Comparison Test, double? CiLow, double? CiHigh, SequentialDecision Decision);
 
 /// <summary>
 /// A group-sequential ablation design: looks at planned seed counts per arm, two-sided α spending, an
 /// optional equivalence margin, and m comparisons with the baseline each designed at α/m (Bonferroni,
-/// valid under any dependence between the comparisons, which share the baseline).
+/// valid under any dependence between the comparisons, which share the baseline). Without a margin every
+/// decision is a difference shown, and the α of a comparison shown different passes in equal shares to
+/// the comparisons still open, whose boundaries are then those of the larger α (Holm's step-down carried
+/// over to group-sequential tests: Maurer and Bretz, 2013, Statistics in Biopharmaceutical Research 5:311).
+/// With a margin, α stays at α/m, so the repeated intervals that decide equivalence hold simultaneously.
 /// </summary>
 /// <param name="Looks">Seeds per arm at each look, increasing; the last is the most a batch runs.</param>
 /// <param name="Alpha">Family-wise α over all comparisons and all looks.</param>
@@ -32,15 +36,22 @@ public sealed record SequentialDesign(IReadOnlyList<int> Looks, Spending Spendin
 
     public int MaxSeeds => Looks[^1];
 
-    /// <summary>α for each comparison.</summary>
-    public double ComparisonAlpha => Alpha / Math.Max(1, Comparisons);
+    /// <summary>Whether the α of comparisons shown different passes to the others (only without a margin).</summary>
+    public bool Recycles => Margin is null;
+
+    /// <summary>α for a comparison still open when <paramref name="shownDifferent"/> comparisons have been shown different.</summary>
+    public double ComparisonAlpha(int shownDifferent = 0) => Alpha / Math.Max(1, Comparisons - (Recycles ? shownDifferent : 0));
 
     /// <summary>Looks spread evenly up to <paramref name="seeds"/>: 5 looks of 50 seeds are 10, 20, 30, 40, 50.</summary>
     public static IReadOnlyList<int> EvenLooks(int count, int seeds) =>
         Enumerable.Range(1, count).Select(k => (int)Math.Round((double)seeds * k / count)).Distinct().Where(n => n >= 2).ToList();
 
-    /// <summary>The boundary of a comparison's latest look, for the information fractions it had at every look so far.</summary>
-    public Look Boundary(IReadOnlyList<double> fractions) => GroupSequential.Boundaries(fractions, ComparisonAlpha, Spending)[^1];
+    /// <summary>
+    /// The boundary of a comparison's latest look, for the information fractions it had at every look so far,
+    /// the whole sequence recomputed at the α the comparison holds now.
+    /// </summary>
+    public Look Boundary(IReadOnlyList<double> fractions, int shownDifferent = 0) =>
+        GroupSequential.Boundaries(fractions, ComparisonAlpha(shownDifferent), Spending)[^1];
 
     /// <summary>
     /// Decides one comparison at a look held to <paramref name="boundary"/> (computed for the fractions

@@ -7,10 +7,11 @@ public sealed record SimulatedArm(double TrueDifference, double Better, double W
 /// What a design does over many simulated batches: per arm the share of each decision and the mean seeds
 /// run; the share of batches with any false difference (arms whose true difference is 0 declared better or
 /// worse); the mean runs per batch against the fixed design's; and the fixed design's power per arm on the
-/// same data (Welch's test at α/m after all seeds).
+/// same data (Welch's test after all seeds, at α/m and with Holm's step-down at α).
 /// </summary>
 public sealed record SimulationSummary(
-    int Batches, IReadOnlyList<SimulatedArm> Arms, double FamilyWiseError, double MeanRuns, int FixedRuns, IReadOnlyList<double> FixedPower)
+    int Batches, IReadOnlyList<SimulatedArm> Arms, double FamilyWiseError, double MeanRuns, int FixedRuns, IReadOnlyList<double> FixedPower,
+    IReadOnlyList<double> FixedHolmPower)
 {
     public double RunsSaved => 1 - MeanRuns / FixedRuns;
 }
@@ -18,19 +19,23 @@ public sealed record SimulationSummary(
 /// <summary>
 /// Simulates sequential ablation batches with normally distributed run results: a baseline and one arm
 /// per true difference, every arm running the same seeds, looks as the design says, Welch's test at each
-/// look, arms stopping when decided and the baseline when every arm is. Deterministic for a seed.
+/// look (again at the same look while α recycled from arms shown different lowers the others' boundaries),
+/// arms stopping when decided and the baseline when every arm is. Deterministic for a seed.
 /// </summary>
 public static class SequentialSimulation
 {
     public static SimulationSummary Run(SequentialDesign design, IReadOnlyList<double> trueDifferences, double sd, int batches, int seed)
     {
         var max = design.MaxSeeds;
-        var boundaries = GroupSequential.Boundaries(design.Looks.Select(n => (double)n / max).ToList(), design.ComparisonAlpha, design.Spending);
-        var random = new Random(seed);
         var m = trueDifferences.Count;
+        var fractions = design.Looks.Select(n => (double)n / max).ToList();
+        var boundaries = Enumerable.Range(0, design.Recycles ? m : 1)
+            .Select(shown => GroupSequential.Boundaries(fractions, design.ComparisonAlpha(shown), design.Spending)).ToList();
+        var random = new Random(seed);
         var counts = new int[m, 5];
         var seedsSpent = new double[m];
         var fixedRejections = new int[m];
+        var fixedHolmRejections = new int[m];
         var anyFalse = 0;
         var runs = 0.0;
         var baseline = new double[max];
@@ -45,31 +50,52 @@ public static class SequentialSimulation
                 Fill(arms[a], trueDifferences[a], sd, random);
             var stoppedAt = new int[m];
             var decisions = new SequentialDecision[m];
+            var shown = 0;
             for (var k = 0; k < design.Looks.Count; k++)
             {
                 var n = design.Looks[k];
-                for (var a = 0; a < m; a++)
+                var tests = Enumerable.Range(0, m).Select(a => stoppedAt[a] > 0 ? null : Welch(arms[a], baseline, n)).ToArray();
+                for (var decidedNow = true; decidedNow;)
                 {
-                    if (stoppedAt[a] > 0)
-                        continue;
-                    var look = design.Decide($"{a}", boundaries[k], Welch(arms[a], baseline, n), k == design.Looks.Count - 1, Goal.Maximize, withInterval: false);
-                    if (look.Decision == SequentialDecision.Continue)
-                        continue;
-                    stoppedAt[a] = n;
-                    decisions[a] = look.Decision;
+                    decidedNow = false;
+                    for (var a = 0; a < m; a++)
+                    {
+                        if (stoppedAt[a] > 0)
+                            continue;
+                        var look = design.Decide($"{a}", boundaries[Math.Min(shown, boundaries.Count - 1)][k], tests[a]!, lastLook: false, Goal.Maximize, withInterval: false);
+                        if (look.Decision == SequentialDecision.Continue)
+                            continue;
+                        stoppedAt[a] = n;
+                        decisions[a] = look.Decision;
+                        if (look.Decision is SequentialDecision.Better or SequentialDecision.Worse)
+                        {
+                            shown++;
+                            decidedNow = design.Recycles;
+                        }
+                    }
                 }
+                if (k == design.Looks.Count - 1)
+                    for (var a = 0; a < m; a++)
+                        if (stoppedAt[a] == 0)
+                            (stoppedAt[a], decisions[a]) = (n, SequentialDecision.Undecided);
                 if (stoppedAt.All(s => s > 0))
                     break;
             }
             var falseDifference = false;
+            var fixedP = new double[m];
             for (var a = 0; a < m; a++)
             {
                 counts[a, (int)decisions[a]]++;
                 seedsSpent[a] += stoppedAt[a];
                 falseDifference |= trueDifferences[a] == 0 && decisions[a] is SequentialDecision.Better or SequentialDecision.Worse;
-                if (Welch(arms[a], baseline, max).PTwoSided <= design.ComparisonAlpha)
+                fixedP[a] = Welch(arms[a], baseline, max).PTwoSided ?? 1;
+                if (fixedP[a] <= design.Alpha / m)
                     fixedRejections[a]++;
             }
+            var holm = PValueAdjustment.Adjust(fixedP, Correction.Holm);
+            for (var a = 0; a < m; a++)
+                if (holm[a] <= design.Alpha)
+                    fixedHolmRejections[a]++;
             anyFalse += falseDifference ? 1 : 0;
             runs += stoppedAt.Sum() + stoppedAt.Max();
         }
@@ -77,7 +103,8 @@ public static class SequentialSimulation
         var summary = Enumerable.Range(0, m).Select(a => new SimulatedArm(trueDifferences[a],
             Share(counts[a, (int)SequentialDecision.Better]), Share(counts[a, (int)SequentialDecision.Worse]),
             Share(counts[a, (int)SequentialDecision.Equivalent]), Share(counts[a, (int)SequentialDecision.Undecided]), seedsSpent[a] / batches)).ToList();
-        return new SimulationSummary(batches, summary, Share(anyFalse), runs / batches, (m + 1) * max, fixedRejections.Select(Share).ToList());
+        return new SimulationSummary(batches, summary, Share(anyFalse), runs / batches, (m + 1) * max, fixedRejections.Select(Share).ToList(),
+            fixedHolmRejections.Select(Share).ToList());
 
         double Share(int count) => (double)count / batches;
     }

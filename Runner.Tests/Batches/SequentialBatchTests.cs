@@ -101,6 +101,20 @@ public sealed class SequentialBatchTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Without_a_margin_the_alpha_of_an_arm_shown_different_passes_to_the_arms_still_open()
+    {
+        var id = await Submit(Spec.Replace("\"looks\": 2", "\"looks\": [6]"));
+        // "same" is 0.22 points above the baseline: Welch's p ≈ 0.038, beyond α/2 but within the α harmful passes on.
+        await Finish(id, [0, 1, 2, 3, 4, 5], ("harmful", 0.10), ("same", 0.4022), ("base", 0.40));
+
+        var arms = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["sequential"]!["looks"]![0]!["arms"]!.AsArray()
+            .ToDictionary(a => a!["arm"]!.GetValue<string>(), a => a!);
+        Assert.Equal(("worse", 0.025), (arms["harmful"]["decision"]!.GetValue<string>(), Math.Round(arms["harmful"]["alpha"]!.GetValue<double>(), 9)));
+        Assert.Equal(("better", 0.05), (arms["same"]["decision"]!.GetValue<string>(), Math.Round(arms["same"]["alpha"]!.GetValue<double>(), 9)));
+        Assert.InRange(arms["same"]["p"]!.GetValue<double>(), 0.025, 0.05);
+    }
+
+    [Fact]
     public async Task A_paired_design_tests_each_look_on_the_seeds_both_arms_have()
     {
         var id = await Submit(Spec.Replace("\"looks\": 2", "\"looks\": 2, \"paired\": true"));

@@ -19,7 +19,7 @@ public sealed class SequentialSimulationTests(ITestOutputHelper output)
 
     private void Report(string name, SimulationSummary s) =>
         output.WriteLine($"{name}: family-wise error {s.FamilyWiseError:P2}; runs {s.MeanRuns:F1} of {s.FixedRuns} ({s.RunsSaved:P0} saved); " +
-                         string.Join("; ", s.Arms.Select((a, i) => $"arm {i} (Δ {a.TrueDifference}): better {a.Better:P1}, worse {a.Worse:P1}, equivalent {a.Equivalent:P1}, undecided {a.Undecided:P1}, {a.MeanSeeds:F1} seeds, fixed power {s.FixedPower[i]:P1}")));
+                         string.Join("; ", s.Arms.Select((a, i) => $"arm {i} (Δ {a.TrueDifference}): better {a.Better:P1}, worse {a.Worse:P1}, equivalent {a.Equivalent:P1}, undecided {a.Undecided:P1}, {a.MeanSeeds:F1} seeds, fixed power {s.FixedPower[i]:P1} (Holm {s.FixedHolmPower[i]:P1})")));
 
     [Theory]
     [InlineData(2, null)]
@@ -31,6 +31,27 @@ public sealed class SequentialSimulationTests(ITestOutputHelper output)
         Report($"null, {arms} arms, margin {margin}", summary);
 
         Assert.True(summary.FamilyWiseError <= 0.05 + TwoStandardErrors(0.05), $"family-wise error {summary.FamilyWiseError}");
+    }
+
+    [Fact]
+    public void Alpha_recycled_from_arms_shown_different_keeps_the_family_wise_error_on_the_null_arms_within_alpha()
+    {
+        // Two large effects are shown different early and pass their α to the three null arms, which are then held to α/3.
+        var summary = SequentialSimulation.Run(Design(5), [0.005, 0.004, 0, 0, 0], Sd, Batches, seed: 14);
+        Report("two large effects, three null arms", summary);
+
+        Assert.All(summary.Arms.Take(2), a => Assert.True(a.Better > 0.99));
+        Assert.True(summary.FamilyWiseError <= 0.05 + TwoStandardErrors(0.05), $"family-wise error {summary.FamilyWiseError}");
+        // Held to α/5 throughout, the three null arms would err about 3% of the time.
+        Assert.True(summary.FamilyWiseError > 0.04, $"family-wise error {summary.FamilyWiseError}: nothing was recycled");
+    }
+
+    [Fact]
+    public void Alpha_is_recycled_only_without_a_margin()
+    {
+        Assert.Equal(0.05 / 3, Design(5).ComparisonAlpha(shownDifferent: 2), 12);
+        Assert.Equal(0.05, Design(5).ComparisonAlpha(shownDifferent: 4), 12);
+        Assert.Equal(0.05 / 5, Design(5, margin: 0.001).ComparisonAlpha(shownDifferent: 2), 12);
     }
 
     [Theory]
@@ -52,7 +73,8 @@ public sealed class SequentialSimulationTests(ITestOutputHelper output)
         var summary = SequentialSimulation.Run(Design(arms), Enumerable.Repeat(0.001, arms).ToList(), Sd, Batches, seed: 13);
         Report($"difference 0.1 points, {arms} arms", summary);
 
-        Assert.All(summary.Arms.Zip(summary.FixedPower), x => Assert.InRange(x.First.Better - x.Second, -0.02, 0.02));
+        // The fixed design with the same recycling is Holm's step-down.
+        Assert.All(summary.Arms.Zip(summary.FixedHolmPower), x => Assert.InRange(x.First.Better - x.Second, -0.02, 0.02));
         Assert.All(summary.Arms, a => Assert.True(a.MeanSeeds < 45, $"{a.MeanSeeds} seeds on average"));
         Assert.True(summary.RunsSaved > 0.1);
     }
