@@ -2,6 +2,7 @@ using Hangfire;
 using Runner.Api.Access;
 using Runner.Api.Analysis;
 using Runner.Api.Batches;
+using Runner.Api.Compare;
 using Runner.Api.Health;
 using Runner.Api.Pages;
 using Runner.Api.Recipes;
@@ -51,7 +52,8 @@ public static class ApiSetup
             .AddProblemDetails()
             .AddExceptionHandler<ProblemExceptionHandler>()
             .AddAntiforgery()
-            .AddOpenApi();
+            .AddOpenApi()
+            .AddPages();
         return builder;
     }
 
@@ -67,6 +69,7 @@ public static class ApiSetup
         app.UseUriLimit();
         app.UseCrossSiteGuard(DashboardPath);
         app.UseDashboardKeyCookie(DashboardPath);
+        RunPageLink.Register();
         app.MapHangfireDashboard(DashboardPath, new DashboardOptions
         {
             Authorization = [new AccessEndpoints.DashboardFilter()],
@@ -81,6 +84,7 @@ public static class ApiSetup
         app.MapAnalysisApi();
         app.MapRecipesApi();
         app.MapBatchesApi();
+        app.MapCompare();
         app.MapPages();
         return app;
     }

@@ -3,19 +3,24 @@ using Runner.Core.Batches;
 
 namespace Runner.Api.Pages;
 
-/// <summary>How a metric reads on a page: accuracies in percent, times in seconds, losses as they are.</summary>
-public sealed record MetricFormat(string Label, Func<double, string> Value, Func<double, string> Spread, Func<double, string> Difference)
+/// <summary>
+/// How a metric reads on a page: accuracies in percent (differences in points), times in seconds, losses as
+/// they are. <see cref="Factor"/> takes a stored value to the axis's units; <see cref="DifferenceUnit"/> names a difference's.
+/// </summary>
+public sealed record MetricFormat(
+    string Label, Func<double, string> Value, Func<double, string> Spread, Func<double, string> Difference, double Factor, string DifferenceUnit)
 {
     public static MetricFormat For(Metric metric) => metric.Name switch
     {
         "test-accuracy" or "tta-accuracy" or "train-accuracy" =>
-            new($"{Words(metric)} (%)", v => F(v * 100, "0.00") + " %", s => F(s * 100, "0.00") + " pts", d => Signed(d * 100, "0.00") + " pts"),
-        "training-seconds" or "total-seconds" => new($"{Words(metric)} (s)", v => F(v, "0.0") + " s", s => F(s, "0.00") + " s", d => Signed(d, "0.00") + " s"),
-        _ => new(Words(metric), v => F(v, "0.0000"), s => F(s, "0.0000"), d => Signed(d, "0.0000")),
+            new($"{Words(metric)} (%)", v => F(v * 100, "0.00") + " %", s => F(s * 100, "0.00") + " pts", d => Signed(d * 100, "0.00") + " pts", 100, "points"),
+        "training-seconds" or "total-seconds" =>
+            new($"{Words(metric)} (s)", v => F(v, "0.0") + " s", s => F(s, "0.00") + " s", d => Signed(d, "0.00") + " s", 1, "s"),
+        _ => new(Words(metric), v => F(v, "0.0000"), s => F(s, "0.0000"), d => Signed(d, "0.0000"), 1, ""),
     };
 
-    /// <summary>Axis ticks: the value without its unit (the axis label carries it).</summary>
-    public string Tick(double value) => Value(value).Split(' ')[0];
+    /// <summary>An axis label for differences of this metric: "difference to the baseline (points)".</summary>
+    public string DifferenceLabel(string what) => DifferenceUnit.Length > 0 ? $"{what} ({DifferenceUnit})" : what;
 
     private static string Words(Metric metric) => metric.Name.Replace('-', ' ');
 

@@ -1,12 +1,7 @@
-using System.Globalization;
-using System.Net;
-using System.Text;
-using Runner.Core.Batches;
-
 namespace Runner.Api.Pages;
 
 /// <summary>
-/// The HTML around every page. The style sheet and the live-progress script are served by this API
+/// The assets of every page. The style sheet and the live-progress script are served by this API
 /// (<see cref="StylePath"/>, <see cref="ScriptPath"/>), so the pages' content security policy can allow
 /// only them; nothing is fetched from elsewhere, and no markup carries inline styles or scripts.
 /// </summary>
@@ -16,7 +11,7 @@ public static class PageLayout
     public const string ScriptPath = "/ui/live.js";
 
     public const string Style = """
-        body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1180px; padding: 16px 24px; color: #222; }
+        body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1360px; padding: 16px 24px; color: #222; }
         h1 { font-size: 22px; margin: 4px 0; } h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
         a { color: #1a5fb4; } nav a { margin-right: 14px; }
         table { border-collapse: collapse; margin: 6px 0; } th, td { padding: 3px 9px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
@@ -33,48 +28,10 @@ public static class PageLayout
         svg .axis { stroke: #444; } svg .grid { stroke: #eee; } svg .baseline { stroke: #444; }
         svg .run { fill-opacity: 0.75; } svg .ci { stroke: #111; stroke-width: 2; } svg .mean { stroke: #111; stroke-width: 3; }
         svg .band { fill-opacity: 0.15; stroke: none; } svg .curve { fill: none; stroke-width: 2; }
-        """;
-
-    /// <summary>
-    /// Runs by status as one bar (finished first, then running, then queued), drawn in SVG so that no
-    /// inline style is needed; with <paramref name="batchId"/> the live script follows the batch and redraws it.
-    /// </summary>
-    public static string ProgressBar(RunCounts runs, long? batchId = null)
-    {
-        var total = Math.Max(1, runs.Total);
-        var segments = new[] { ("succeeded", runs.Succeeded), ("failed", runs.Failed), ("cancelled", runs.Cancelled), ("running", runs.Running), ("queued", runs.Queued) };
-        var x = 0.0;
-        var rects = new StringBuilder();
-        foreach (var (status, count) in segments)
-        {
-            var width = 100.0 * count / total;
-            rects.Append(CultureInfo.InvariantCulture, $"""<rect class="b-{status}" data-status="{status}" x="{x:0.##}" width="{width:0.##}" height="1"><title>{count} {status}</title></rect>""");
-            x += width;
-        }
-        var live = batchId is { } id ? $""" id="bar" data-batch="{id}" data-finished="{runs.Finished}" """ : " ";
-        return $"""<svg class="bar"{live}viewBox="0 0 100 1" preserveAspectRatio="none" role="img" aria-label="{runs.Finished} of {runs.Total} runs finished">{rects}</svg>""";
-    }
-
-    public static string Encode(string text) => WebUtility.HtmlEncode(text);
-
-    public static string Time(DateTime? t) => t?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "—";
-
-    /// <summary>A page; <paramref name="live"/> adds the script that follows a running batch.</summary>
-    public static string Page(string title, string body, bool live = false) => $"""
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{WebUtility.HtmlEncode(title)} · Runner</title>
-        <link rel="stylesheet" href="{StylePath}">
-        </head>
-        <body>
-        <nav><a href="/ui/batches">Batches</a><a href="/ui/workers">Workers</a><a href="/hangfire">Jobs dashboard</a><a href="/scalar">API</a></nav>
-        {body}
-        {(live ? $"<script src=\"{ScriptPath}\"></script>" : "")}
-        </body>
-        </html>
+        svg .zero { stroke: #444; stroke-dasharray: 5 4; } svg .margin { fill: #1a5fb4; fill-opacity: 0.08; }
+        svg .paired-ci { stroke: #555; stroke-width: 1.5; } svg .paired-estimate { fill: #555; } svg .seed-difference { fill-opacity: 0.75; }
+        #analysis, #looks, #runs, #compared { display: block; overflow-x: auto; max-width: 100%; } #analysis th { font-size: 13px; }
+        figure { margin: 8px 0; } figcaption { max-width: 860px; } pre { white-space: pre-wrap; }
         """;
 
     /// <summary>

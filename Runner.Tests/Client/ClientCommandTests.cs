@@ -67,6 +67,11 @@ public sealed class ClientCommandTests : IAsyncLifetime
         Assert.Equal(5, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(',')));
         var (_, json) = await Client("analysis", $"{id}", "--format", "json", "--margin", "0.01");
         Assert.Equal(0.01, JsonNode.Parse(json)!["analysis"]!["margin"]!.GetValue<double>());
+        var (compareExit, compared) = await Client("compare", $"{id}:base", $"{id}:no-ema");
+        Assert.True(compareExit == 0, compared);
+        Assert.Contains("Recipes differ: " + id + ":no-ema against " + id + ":base: ema: true → false", compared);
+        Assert.Contains($"{id}:no-ema - {id}:base", compared);
+        Assert.Equal(2, (await Client("compare", $"{id}:base")).Exit); // one arm is not a comparison: refused, exit 2
         var (statusExit, status) = await Client("status", $"{id}");
         Assert.Equal(0, statusExit);
         Assert.Contains("completed", status);

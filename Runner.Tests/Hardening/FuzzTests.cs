@@ -141,6 +141,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
                     $"/batches/{id}/runs?arm={q}&status={q}", $"/batches/{id}/epochs", $"/batches/{id}/analysis?level={q}", $"/batches/{id}/analysis?metric={q}&correction={q}",
                     $"/batches/{id}/analysis?test={q}&compare={q}&goal={q}", $"/runs/{id}", $"/runs/{_runId}", $"/workers?status={q}", $"/workers/probes/{id}",
                     $"/ui/batches?status={q}&offset={q}", $"/ui/batches/{id}?metric={q}", $"/ui/runs/{id}", "/ui/workers", "/metrics", "/presets", "/tricks",
+                    $"/compare?arms={q}", $"/compare?arms={id}:{q},{id}:base&metric={q}&level={q}&margin={q}", $"/ui/compare?arms={q}",
+                    $"/ui/compare?arms={_batchId}:base,{id}:{q}&metric={q}",
                     $"/hangfire?api_key={q}", "/hangfire/jobs/enqueued", $"/{q}", $"/batches/{q}/{q}"]);
                 return (HttpMethod.Get, path, null, null, headers);
         }

@@ -10,8 +10,8 @@ namespace Runner.Tests.Pages;
 
 /// <summary>
 /// A real browser on the real stack: the API and a worker as processes, a finished batch, headless
-/// Chromium (Debian's package, installed by scripts/test.sh) loading its page. The screenshot is kept
-/// under .data/test-artifacts (or RUNNER_TEST_ARTIFACTS).
+/// Chromium (Debian's package, installed by scripts/test.sh) loading the batch's page, the workers page and a
+/// comparison of its arms. Screenshots of the three are kept under .data/test-artifacts (or RUNNER_TEST_ARTIFACTS).
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class BrowserTests : IAsyncLifetime
@@ -76,9 +76,15 @@ public sealed class BrowserTests : IAsyncLifetime
         var dom = await Chromium("--dump-dom", $"{url}/ui/batches/{id}");
         var artifacts = Environment.GetEnvironmentVariable("RUNNER_TEST_ARTIFACTS") ?? Path.Combine(RepoPaths.Root, ".data", "test-artifacts");
         Directory.CreateDirectory(artifacts);
-        var screenshot = Path.Combine(artifacts, "batch-page.png");
-        File.Delete(screenshot);
-        await Chromium($"--screenshot={screenshot}", $"{url}/ui/batches/{id}");
+        var screenshots = new Dictionary<string, string>
+        {
+            ["batch-page.png"] = $"/ui/batches/{id}", ["workers-page.png"] = "/ui/workers", ["compare-page.png"] = $"/ui/compare?arms={id}:base,{id}:no-ema",
+        };
+        foreach (var (file, path) in screenshots)
+        {
+            File.Delete(Path.Combine(artifacts, file));
+            await Chromium($"--screenshot={Path.Combine(artifacts, file)}", url + path);
+        }
 
         var dots = Figure(dom, "dots");
         Assert.Equal(6, Regex.Matches(dots, "<circle ").Count);
@@ -99,7 +105,22 @@ public sealed class BrowserTests : IAsyncLifetime
         Assert.Equal(comparison["pAdjusted"]!.GetValue<double>(), Value(dom, "no-ema", "p-adjusted"));
         Assert.Contains($">{comparison["verdict"]!.GetValue<string>()}</td>", Row(dom, "no-ema"));
 
-        Assert.True(new FileInfo(screenshot).Length > 20_000, "the screenshot is missing or blank");
+        // Paired beside Welch: the table's paired figures are the analysis's, each shared seed a dot, every arm in the forest plot.
+        Assert.Equal(comparison["paired"]!["difference"]!.GetValue<double>(), Value(dom, "no-ema", "paired-difference"));
+        Assert.Equal(comparison["paired"]!["pTwoSided"]!.GetValue<double>(), Value(dom, "no-ema", "paired-p"));
+        Assert.Equal(3, Regex.Matches(Figure(dom, "paired"), "class=\"seed-difference\"").Count);
+        Assert.Single(Regex.Matches(Figure(dom, "forest"), "class=\"estimate\""));
+
+        var workers = await Chromium("--dump-dom", $"{url}/ui/workers");
+        Assert.Matches(new Regex("<table id=\"workers\">.*<span class=\"status s-running\">alive</span>", RegexOptions.Singleline), workers);
+
+        var compare = await Chromium("--dump-dom", $"{url}/ui/compare?arms={id}:base,{id}:no-ema");
+        Assert.Contains($"Recipes differ: {id}:no-ema against {id}:base: ema: true → false", compare);
+        Assert.Equal(comparison["test"]!["difference"]!.GetValue<double>(), Value(compare, $"{id}:no-ema", "difference"));
+        Assert.Equal(2, Regex.Matches(Figure(compare, "accuracy-curves"), "class=\"curve\"").Count);
+
+        foreach (var file in screenshots.Keys)
+            Assert.True(new FileInfo(Path.Combine(artifacts, file)).Length > 20_000, $"the screenshot {file} is missing or blank");
     }
 
     private static string Figure(string dom, string id)

@@ -22,7 +22,7 @@ public sealed class WorkersPageTests : ApiTestBase
         var lost = Worker("cpu@vm:<script>", WorkerStatus.Lost, 300);
         var run = new WorkerRun { WorkerId = busy.Id, RunId = 42, BatchId = 7, Batch = "ema <study>", Arm = "no-ema", Seed = 3, StepsDone = 12, StepsTotal = 40 };
 
-        var html = WorkersPage.Render(new WorkersPageModel([busy, lost], new Dictionary<Guid, WorkerRun> { [busy.Id] = run }, [("cpu-2-normal", 5)]));
+        var html = PageHtml.Render<WorkersPage>("Model", new WorkersPageModel([busy, lost], new Dictionary<Guid, WorkerRun> { [busy.Id] = run }, [("cpu-2-normal", 5)]));
 
         Assert.Contains("<a href=\"/ui/runs/42\">run 42</a> of <a href=\"/ui/batches/7\">ema &lt;study&gt;</a> · no-ema · seed 3 · 12/40 steps", html);
         Assert.Contains("cpu@vm:&lt;script&gt;", html);

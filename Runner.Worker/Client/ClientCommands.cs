@@ -16,7 +16,7 @@ public static class ClientCommands
 {
     public const int FailedRunsExitCode = 1;
 
-    public static IEnumerable<Command> Build() => [Submit(), Status(), Analysis(), Runs(), Cancel()];
+    public static IEnumerable<Command> Build() => [Submit(), Status(), Analysis(), Runs(), Cancel(), Compare()];
 
     private static readonly Argument<long> Id = new("id") { Description = "Batch id" };
 
@@ -91,6 +91,32 @@ public static class ClientCommands
                 _ => await api.GetTextAsync($"/batches/{id}/analysis?{query}", ct),
             };
             Console.WriteLine(text);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Compare()
+    {
+        var arms = new Argument<string[]>("arms") { Description = "Two or more arms as batch:arm (12:base 14:no-ema); the first is the baseline", Arity = ArgumentArity.OneOrMore };
+        var metric = new Option<string?>("--metric") { Description = "Metric (default: test-accuracy)" };
+        var margin = new Option<double?>("--margin") { Description = "Equivalence margin in the metric's units" };
+        var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("compare", "Arms of different batches in one analysis, with what else differs between them (recipe, data, devices, libraries)")
+            { arms, metric, margin, format, ApiClient.ApiOption, ApiClient.KeyOption };
+        command.SetAction(async (result, ct) =>
+        {
+            using var api = ApiClient.From(result);
+            var query = string.Join("&", new[]
+            {
+                $"arms={Uri.EscapeDataString(string.Join(",", result.GetValue(arms)!))}",
+                result.GetValue(metric) is { } m ? $"metric={Uri.EscapeDataString(m)}" : null,
+                result.GetValue(margin) is { } d ? $"margin={d.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : null,
+            }.OfType<string>());
+            Console.WriteLine(result.GetValue(format) == "json"
+                ? await api.GetTextAsync($"/compare?{query}", ct, "application/json")
+                : await api.GetTextAsync($"/compare?{query}", ct));
             return 0;
         });
         return command;

@@ -1,0 +1,64 @@
+using Runner.Core.Batches;
+using Runner.Core.Statistics;
+using static Runner.Api.Pages.PageFormat;
+
+namespace Runner.Api.Pages;
+
+/// <summary>The batch page's sentences: progress with the time left, and the planning note in the metric's units.</summary>
+public static class BatchText
+{
+    public static string ProgressText(BatchDetail detail)
+    {
+        var r = detail.Batch.Runs;
+        var from = detail.Progress.EstimatedFrom is { } source && source != "finished runs" ? $" (estimated from {source})" : "";
+        var left = detail.Progress.SecondsLeft is { } s && BatchStatus.IsActive(detail.Batch.Status) ? $"; about {Duration(s)} left{from}" : "";
+        var mean = detail.Progress.MeanRunSeconds is { } m ? $"; {(from.Length > 0 ? "expected" : "mean")} run {Duration(m)}" : "";
+        var ahead = detail.RunsAhead is > 0 and var n ? $"; {n} queued runs of other batches go first on the {detail.Batch.Queue} workers" : "";
+        return $"{r.Finished} of {r.Total} runs finished: {r.Succeeded} done, {r.Running} running, {r.Queued} queued, {r.Failed} failed, {r.Cancelled} cancelled{mean}{left}{ahead}.";
+    }
+
+    /// <summary>The planning note in the metric's units (points, seconds) rather than raw fractions.</summary>
+    public static string PlanningText(Planning planning, MetricFormat format)
+    {
+        if (planning.Sd is not { } sd)
+            return planning.Summary;
+        var parts = new List<string> { $"Run-to-run sd {format.Spread(sd)} ({planning.SdSource})." };
+        var power = Pct(planning.Power * 100);
+        if (planning.MinimumDetectableDifference is { } mdd)
+            parts.Add($"With {planning.RunsPerArm} runs per arm, a difference of {format.Spread(mdd)} is detected with {power}% power at α = {AblationAnalysis.Format(planning.Alpha)}.");
+        if (planning.TargetDifference is { } target)
+            parts.Add(planning.RunsPerArmForTarget is { } n
+                ? $"Detecting {format.Spread(Math.Abs(target))} with {power}% power needs {Math.Ceiling(n):0} runs per arm."
+                : $"Detecting {format.Spread(Math.Abs(target))} with {power}% power needs more than ten million runs per arm.");
+        return string.Join(" ", parts);
+    }
+
+    /// <summary>
+    /// One comparison in a sentence, in the metric's units: the difference with its interval, the adjusted p, the
+    /// paired p beside it; then the verdict; then, when nothing was shown, the runs the observed difference would need.
+    /// </summary>
+    public static (string Statement, string Verdict, string Resolve) Headline(ArmComparison c, AnalysisResult analysis, MetricFormat format)
+    {
+        var t = c.Test;
+        var level = Pct(analysis.Level * 100);
+        var correction = analysis.Correction.Length == 0 ? "" : char.ToUpperInvariant(analysis.Correction[0]) + analysis.Correction[1..];
+        var interval = t.CiLow is { } lo && t.CiHigh is { } hi ? $" ({level}% CI {format.Difference(lo)} … {format.Difference(hi)})" : "";
+        var p = c.PAdjusted is { } adjusted ? $", {correction} p = {MetricFormat.P(adjusted)}" : "";
+        var paired = c.Paired?.PTwoSided is { } pp ? $" (paired p = {MetricFormat.P(pp)})" : "";
+        var resolve = c.Verdict is Verdict.NoSignificantDifference or Verdict.Undecided && c.RunsPerArmToDetectObserved is { } n
+            ? $"; about {Math.Ceiling(n):0} runs per arm would resolve the observed difference" : "";
+        return ($"{c.Arm} − {c.Against} = {format.Difference(t.Difference ?? double.NaN)}{interval}{p}{paired}: ", Verdict.Describe(c.Verdict, analysis.Margin), resolve);
+    }
+
+    /// <summary>A batch's result in one line for the batch list: its clearest comparison (smallest adjusted p) and how many arms were shown different.</summary>
+    public static string? ListHeadline(AnalysisResult analysis, MetricFormat format)
+    {
+        var tested = analysis.Comparisons.Where(c => c.Test.Difference is not null).ToList();
+        if (tested.Count == 0)
+            return null;
+        var clearest = tested.MinBy(c => c.PAdjusted ?? 1)!;
+        var shown = tested.Count(c => c.Verdict is Verdict.Better or Verdict.Worse);
+        var p = clearest.PAdjusted is { } adjusted ? $", p = {MetricFormat.P(adjusted)}" : "";
+        return $"{clearest.Arm}: {format.Difference(clearest.Test.Difference!.Value)}{p}, {Verdict.Describe(clearest.Verdict, analysis.Margin)} ({shown} of {tested.Count} arms differ)";
+    }
+}
