@@ -169,7 +169,7 @@ public static class BatchesApi
         var samples = await store.SamplesAsync(id, chosen!, ct);
         if (AblationAnalysis.Validate(samples, batch.Baseline, settings) is { Count: > 0 } refused)
             return TypedResults.ValidationProblem(refused);
-        var analysis = BatchAnalysis.For(batch, samples, settings, chosen!);
+        var analysis = BatchAnalysis.For(batch, samples, settings, chosen!, await store.ProvenanceAsync(id, ct));
         return AnalysisApi.WantsText(http)
             ? TypedResults.Text($"{analysis.Batch} (batch {analysis.BatchId}): {analysis.BasedOn}\n\n{AnalysisTable.Render(analysis.Analysis)}", "text/plain; charset=utf-8")
             : TypedResults.Ok(analysis);

@@ -94,7 +94,8 @@ public static class PagesApi
         if (await store.DetailAsync(id, ct) is not { } detail)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no batch {id}.");
         var chosen = Metric.Find(metric) ?? Metric.Find(detail.Batch.Metric)!;
-        var analysis = BatchAnalysis.For(detail.Batch, await store.SamplesAsync(id, chosen, ct), BatchAnalysis.Defaults(detail.Batch, chosen), chosen);
+        var analysis = BatchAnalysis.For(detail.Batch, await store.SamplesAsync(id, chosen, ct), BatchAnalysis.Defaults(detail.Batch, chosen), chosen,
+            await store.ProvenanceAsync(id, ct));
         var model = new BatchPageModel(detail, await store.RunsAsync(id, null, null, ct), analysis, chosen, await store.EpochsAsync(id, ct));
         return Page<BatchPage>(new { Model = model });
     }

@@ -10,7 +10,8 @@ public static class RecipesApi
 {
     public sealed record PresetView(string Name, string Description, string RecipeHash, JsonObject Recipe);
 
-    public sealed record TrickView(string Name, string Description);
+    /// <param name="OffKeeps">What switching the trick off does not restore of the baseline; null when off restores it exactly.</param>
+    public sealed record TrickView(string Name, string Description, string? OffKeeps);
 
     public static IEndpointRouteBuilder MapRecipesApi(this IEndpointRouteBuilder app)
     {
@@ -19,7 +20,7 @@ public static class RecipesApi
             .WithSummary("The presets, one per stage of the bag-of-tricks table, with their canonical recipes and hashes");
         app.MapGet("/tricks", ListTricks).AllowReads().WithTags("Recipes")
             .WithName("ListTricks")
-            .WithSummary("The tricks an arm can switch on or off, with one-line descriptions");
+            .WithSummary("The tricks an arm can switch on or off, with one-line descriptions and what switching one off keeps");
         return app;
     }
 
@@ -27,5 +28,5 @@ public static class RecipesApi
         .Select(p => new PresetView(p.Name, p.Description, RecipeJson.Hash(p.Recipe), RecipeJson.ToNode(p.Recipe)))
         .ToArray());
 
-    private static Ok<TrickView[]> ListTricks() => TypedResults.Ok(Trick.All.Select(t => new TrickView(t.Name, t.Description)).ToArray());
+    private static Ok<TrickView[]> ListTricks() => TypedResults.Ok(Trick.All.Select(t => new TrickView(t.Name, t.Description, t.Keeps)).ToArray());
 }

@@ -21,12 +21,15 @@ public sealed record BatchAnalysis(long BatchId, string Batch, string Status, in
         Goal = metric.Goal,
     };
 
-    public static BatchAnalysis For(BatchRecord batch, IReadOnlyList<ArmSamples> arms, AnalysisSettings settings, Metric metric)
+    /// <param name="provenance">Where each arm's runs ran and in what precision: the analysis notes when that is not the same throughout.</param>
+    public static BatchAnalysis For(BatchRecord batch, IReadOnlyList<ArmSamples> arms, AnalysisSettings settings, Metric metric, IReadOnlyList<RunProvenance>? provenance = null)
     {
         var used = arms.Sum(a => a.Finite.Count);
         var basedOn = $"{used} of {batch.Runs.Total} runs with a value of {metric.Name}"
             + (BatchStatus.IsActive(batch.Status) ? $"; the batch is still {batch.Status} ({batch.Runs.Finished} of {batch.Runs.Total} runs finished), so this is an interim analysis." : ".");
-        return new BatchAnalysis(batch.Id, batch.Name, batch.Status, batch.Runs.Total, batch.Runs.Finished, used, basedOn,
-            AblationAnalysis.Analyze(arms, batch.Baseline, settings, metric.Name));
+        var analysis = AblationAnalysis.Analyze(arms, batch.Baseline, settings, metric.Name);
+        if (provenance is { Count: > 0 } && RunProvenance.Notes(provenance) is { Count: > 0 } notes)
+            analysis = analysis with { Notes = [.. analysis.Notes, .. notes] };
+        return new BatchAnalysis(batch.Id, batch.Name, batch.Status, batch.Runs.Total, batch.Runs.Finished, used, basedOn, analysis);
     }
 }

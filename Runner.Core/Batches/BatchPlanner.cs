@@ -123,7 +123,7 @@ public static partial class BatchPlanner
         var queue = spec.Queue ?? JobQueues.Gpu;
         if (!JobQueues.IsKnown(queue))
             errors["queue"] = [$"'{queue}' is not a device class; use one of: {string.Join(", ", JobQueues.All)}."];
-        else if (queue != JobQueues.Gpu && planned.FirstOrDefault(a => a.Recipe.Precision == "fp16") is { } half)
+        else if (queue != JobQueues.Gpu && planned.FirstOrDefault(a => a.Recipe.Precision == Precision.Fp16) is { } half)
             errors["queue"] = [$"Arm '{half.Name}' trains in fp16, which needs the gpu queue."];
         var priority = spec.Priority ?? "normal";
         if (!JobQueues.Priorities.Contains(priority))

@@ -35,7 +35,8 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
         r.libtorch_version as LibtorchVersion, r.threads, r.data, r.steps_done as StepsDone, r.steps_total as StepsTotal,
         r.queued_at as QueuedAt, r.started_at as StartedAt, r.first_step_seconds as FirstStepSeconds, r.finished_at as FinishedAt, r.test_accuracy as TestAccuracy,
         r.tta_accuracy as TtaAccuracy, r.train_loss as TrainLoss, r.train_accuracy as TrainAccuracy, r.training_seconds as TrainingSeconds,
-        r.total_seconds as TotalSeconds, r.steps, r.recipe_hash as RecipeHash, r.error, r.error_kind as ErrorKind, r.stop_reason as StopReason
+        r.total_seconds as TotalSeconds, r.steps, r.recipe_hash as RecipeHash, r.error, r.error_kind as ErrorKind, r.stop_reason as StopReason,
+        r.precision, r.numerics
         """;
 
     /// <summary>
@@ -275,6 +276,18 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
     }
 
     /// <summary>The metric's values per arm (in arm order, with seeds for pairing) and the counts of failed and cancelled runs.</summary>
+    /// <summary>Per arm, the devices and precisions its finished runs ran on (runs stored before precision was recorded count as fp32).</summary>
+    public async Task<IReadOnlyList<RunProvenance>> ProvenanceAsync(long batchId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<RunProvenance>(new CommandDefinition("""
+            select a.name as Arm, coalesce(r.device_name, r.device, 'unknown') as Device, coalesce(r.precision, 'fp32') as Precision, count(*)::int as Runs
+            from runs r join arms a on a.id = r.arm_id
+            where r.batch_id = @batchId and r.status = 'succeeded'
+            group by a.position, a.name, 2, 3 order by a.position, 2, 3
+            """, new { batchId }, cancellationToken: ct))).ToList();
+    }
+
     public async Task<IReadOnlyList<ArmSamples>> SamplesAsync(long batchId, Metric metric, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -47,7 +47,7 @@ public sealed record CrossBatchComparison(string Metric, IReadOnlyList<ComparedA
                     runs.Count(r => r.Status == "failed"), runs.Count(r => r.Status == "cancelled")));
                 values[reference.Label] = succeeded.Where(r => r.Value(metric) is { } v && double.IsFinite(v)).Select(r => (r.Seed, r.Value(metric)!.Value)).ToList();
                 arms.Add(new ComparedArm(reference.Label, detail.Batch.Id, detail.Batch.Name, arm.Name, arm.RecipeHash, detail.Batch.Data,
-                    succeeded.Select(r => r.DeviceName is null ? r.Device : $"{r.Device} ({r.DeviceName})").OfType<string>().Distinct().Order().ToList(),
+                    succeeded.Select(r => (r.DeviceName is null ? r.Device : $"{r.Device} ({r.DeviceName})") + (r.Precision is null ? "" : $", {r.Precision}")).OfType<string>().Distinct().Order().ToList(),
                     succeeded.Where(r => r.TorchsharpVersion is not null).Select(r => $"TorchSharp {r.TorchsharpVersion}, libtorch {r.LibtorchVersion}").Distinct().Order().ToList())
                     { Recipe = arm.Recipe });
                 epochs.AddRange(batchEpochs.Where(e => e.Arm == arm.Name).Select(e => e with { Arm = reference.Label }));
@@ -76,7 +76,7 @@ public sealed record CrossBatchComparison(string Metric, IReadOnlyList<ComparedA
         if (arms.Select(a => a.Data ?? "").Distinct().Count() > 1)
             warnings.Add($"Data differ: {string.Join("; ", arms.Select(a => $"{a.Label} on {a.Data ?? "the workers' CIFAR-10"}"))}.");
         if (arms.Select(a => string.Join(", ", a.Devices)).Distinct().Count() > 1)
-            warnings.Add($"Devices differ: {string.Join("; ", arms.Select(a => $"{a.Label} on {(a.Devices.Count == 0 ? "no finished run" : string.Join(", ", a.Devices))}"))}.");
+            warnings.Add($"Devices or precisions differ: {string.Join("; ", arms.Select(a => $"{a.Label} on {(a.Devices.Count == 0 ? "no finished run" : string.Join(", ", a.Devices))}"))}.");
         if (arms.Select(a => string.Join(", ", a.Libraries)).Distinct().Count() > 1)
             warnings.Add($"Library versions differ: {string.Join("; ", arms.Select(a => $"{a.Label} with {(a.Libraries.Count == 0 ? "none recorded" : string.Join(" and ", a.Libraries))}"))}.");
         return warnings;

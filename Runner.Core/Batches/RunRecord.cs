@@ -45,6 +45,12 @@ public sealed record RunRecord
     /// <summary>Why a sequential batch stopped this run before it started ("stopped at look 2: better").</summary>
     public string? StopReason { get; init; }
 
+    /// <summary>What the run trained in (fp32, fp16): the recipe's precision as resolved on its device.</summary>
+    public string? Precision { get; init; }
+
+    /// <summary>The worker's numerics settings on CUDA ("tf32 off"); null on the CPU.</summary>
+    public string? Numerics { get; init; }
+
     /// <summary>The value of a metric (by its column name) for this run.</summary>
     public double? Value(Metric metric) => metric.Column switch
     {

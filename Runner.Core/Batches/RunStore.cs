@@ -1,3 +1,4 @@
+using Runner.Core.Recipes;
 using System.Data;
 using Dapper;
 using Npgsql;
@@ -120,13 +121,13 @@ public sealed class RunStore(NpgsqlDataSource db, ILogger<RunStore> logger)
             update runs set status = 'succeeded', finished_at = now(), test_accuracy = @TestAccuracy, tta_accuracy = @TtaAccuracy,
                             train_loss = @TrainLoss, train_accuracy = @TrainAccuracy, training_seconds = @TrainingSeconds,
                             total_seconds = @TotalSeconds, steps = @Steps, steps_done = @Steps, steps_total = @Steps, recipe_hash = @RecipeHash,
-                            threads = @Threads, data = @Data, error = null, error_kind = null
+                            threads = @Threads, data = @Data, precision = @Precision, numerics = @Numerics, error = null, error_kind = null
             where id = @RunId and attempt = @Attempt and status = 'running'
             """,
             new
             {
                 run.RunId, run.Attempt, r.TestAccuracy, r.TtaAccuracy, last.TrainLoss, last.TrainAccuracy, r.TrainingSeconds, r.TotalSeconds, r.Steps,
-                r.RecipeHash, r.Threads, r.Data,
+                r.RecipeHash, r.Threads, r.Data, Precision = r.Precision.Name(), r.Numerics,
             });
     }
 

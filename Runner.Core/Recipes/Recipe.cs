@@ -4,7 +4,7 @@ namespace Runner.Core.Recipes;
 
 /// <summary>
 /// Every hyperparameter and trick switch of one training run of the "bag of tricks" ResNet-9
-/// (docs/reference-recipe.md). Immutable; its canonical JSON and hash identify it (see <see cref="RecipeJson"/>).
+/// (docs/recipe.md). Immutable; its canonical JSON and hash identify it (see <see cref="RecipeJson"/>).
 /// A trick that is off leaves the baseline behaviour exactly.
 /// </summary>
 public sealed record Recipe
@@ -40,8 +40,7 @@ public sealed record Recipe
 
     public PoolPlacement Pool { get; init; } = PoolPlacement.AfterActivation;
 
-    /// <summary>"relu" or "celu".</summary>
-    public string Activation { get; init; } = "relu";
+    public Activation Activation { get; init; } = Activation.Relu;
 
     public double CeluAlpha { get; init; } = 0.075;
 
@@ -82,8 +81,8 @@ public sealed record Recipe
     /// <summary>Test-time augmentation: the mean of the logits of each image and its mirror.</summary>
     public bool Tta { get; init; }
 
-    /// <summary>"fp32", or "fp16" (CUDA only; batch norm kept in fp32).</summary>
-    public string Precision { get; init; } = "fp32";
+    /// <summary>auto (fp16 with fp32 batch norm on CUDA, fp32 on the CPU: the reference's), fp32, or fp16 (CUDA only).</summary>
+    public Precision Precision { get; init; } = Precision.Auto;
 
     [JsonIgnore]
     public int[] Channels => [Scale(64), Scale(128), Scale(256), Scale(512)];

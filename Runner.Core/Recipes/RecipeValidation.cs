@@ -26,7 +26,7 @@ public static class RecipeValidation
         // backward was measured to return NaN input gradients (docs/benchmarks.md, known issues).
         ["width"] = new(r => r.Width is >= 0.125 and <= 4, r => $"{r.Width} is out of range; use a multiplier from 0.125 (8 channels in the first layer) to 4."),
         ["pool"] = new(r => Enum.IsDefined(r.Pool), r => $"{(int)r.Pool} is not a pool placement; use after-activation, before-activation or before-batch-norm."),
-        ["activation"] = new(r => r.Activation is "relu" or "celu", r => $"'{r.Activation}' is not an activation; use relu or celu."),
+        ["activation"] = new(r => Enum.IsDefined(r.Activation), r => $"'{r.Activation}' is not an activation; use relu or celu."),
         ["celuAlpha"] = new(r => r.CeluAlpha is > 0 and <= 10, r => $"{r.CeluAlpha} is out of range; CELU's alpha must be above 0 and at most 10."),
         ["ghostBatchNormSplits"] = new(r => r.GhostBatchNormSplits >= 1 && r.BatchSize % r.GhostBatchNormSplits == 0 && r.BatchSize / r.GhostBatchNormSplits >= 2,
             r => $"{r.GhostBatchNormSplits} splits must divide the batch size {r.BatchSize} into groups of at least 2."),
@@ -42,7 +42,7 @@ public static class RecipeValidation
         ["emaMomentum"] = new(r => r.EmaMomentum is > 0 and < 1, r => $"{r.EmaMomentum} is out of range; use a value between 0 and 1."),
         ["emaEvery"] = new(r => r.EmaEvery is >= 1 and <= 1000, _ => "Update the EMA every 1 to 1000 batches."),
         ["tta"] = Always,
-        ["precision"] = new(r => r.Precision is "fp32" or "fp16", r => $"'{r.Precision}' is not a precision; use fp32 or fp16."),
+        ["precision"] = new(r => Enum.IsDefined(r.Precision), r => $"'{r.Precision}' is not a precision; use auto, fp32 or fp16."),
     };
 
     private static Rule Always => new(_ => true, _ => "");

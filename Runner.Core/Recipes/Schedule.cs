@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Runner.Core.Recipes;
 
 /// <summary>
@@ -17,6 +19,39 @@ public sealed record Schedule(double[] Knots, double[] Values)
                 return Values[i - 1] * (1 - t) + Values[i] * t; // exact at both knots
             }
         return Values[^1];
+    }
+
+    /// <summary>Warm-up from 0 to <paramref name="peak"/> at <paramref name="warmup"/>, then linear decay to 0 at the last epoch.</summary>
+    public static Schedule Triangle(int epochs, double warmup, double peak) => new([0, warmup, epochs], [0, peak, 0]);
+
+    /// <summary>The peak learning rate: the schedule's largest value.</summary>
+    [JsonIgnore] public double Peak => Values.Max();
+
+    /// <summary>Where the warm-up ends: the first knot at the peak.</summary>
+    [JsonIgnore] public double PeakAt => Knots[Array.IndexOf(Values, Peak)];
+
+    /// <summary>Whether the decay ends above 0 and holds there (the EMA stage's schedule).</summary>
+    [JsonIgnore] public bool HasFloor => Values[^1] > 0;
+
+    /// <summary>
+    /// The EMA stage's schedule: the decay ends at 0.1 × peak (not 0) two epochs before the end and holds
+    /// there (docs/recipe.md, "EMA"); the warm-up is kept.
+    /// </summary>
+    public static Schedule Floored(int epochs, Schedule schedule) =>
+        new([0, schedule.PeakAt, Math.Max(schedule.PeakAt + 1e-9, epochs - FloorEpochs)], [0, schedule.Peak, FloorFraction * schedule.Peak]);
+
+    public const int FloorEpochs = 2;
+    public const double FloorFraction = 0.1;
+
+    /// <summary>
+    /// This schedule re-derived for another number of epochs by the original's rule: warm-up to
+    /// <paramref name="warmup"/> (a fixed epoch in the first stages, epochs / 5 from label smoothing on), the same
+    /// peak, and either decay to 0 at the end or, where the schedule has the EMA floor, to the floor two epochs early.
+    /// </summary>
+    public Schedule ForEpochs(int epochs, double warmup)
+    {
+        var triangle = Triangle(epochs, warmup, Peak);
+        return HasFloor ? Floored(epochs, triangle) : triangle;
     }
 
     public bool Equals(Schedule? other) => other is not null && Knots.SequenceEqual(other.Knots) && Values.SequenceEqual(other.Values);

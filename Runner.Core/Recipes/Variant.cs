@@ -5,8 +5,9 @@ namespace Runner.Core.Recipes;
 
 /// <summary>
 /// A preset with tricks switched on or off and fields overridden (JSON names, e.g. {"epochs": 2, "width": 0.25}).
-/// Overriding the epochs without the learning rate stretches the schedule's knots in proportion, so the
-/// warm-up and decay keep their shape (the presets define them relative to the epochs).
+/// Overriding the epochs without the learning rate re-derives the schedule by the original's rule for the
+/// preset (<see cref="Schedule.ForEpochs"/>): warm-up to epoch 5 or epochs / 5, decay to 0, or to the EMA
+/// floor two epochs early; an explicit learningRate override wins.
 /// </summary>
 public sealed record Variant(string Preset, IReadOnlyList<string>? On = null, IReadOnlyList<string>? Off = null, JsonObject? Overrides = null)
 {
@@ -48,10 +49,7 @@ public sealed record Variant(string Preset, IReadOnlyList<string>? On = null, IR
                     var epochs = recipe.Epochs;
                     recipe = RecipeJson.FromNode(node);
                     if (recipe.Epochs != epochs && !Overrides.ContainsKey("learningRate") && recipe.Epochs > 0)
-                        recipe = recipe with
-                        {
-                            LearningRate = recipe.LearningRate with { Knots = recipe.LearningRate.Knots.Select(k => k * recipe.Epochs / epochs).ToArray() },
-                        };
+                        recipe = recipe with { LearningRate = recipe.LearningRate.ForEpochs(recipe.Epochs, preset.Warmup(recipe.Epochs)) };
                 }
                 catch (JsonException e)
                 {

@@ -23,7 +23,7 @@ public sealed class ConvBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public static Func<Tensor, Tensor> Activation(Recipe recipe) => recipe.Activation == "celu"
+    public static Func<Tensor, Tensor> Activation(Recipe recipe) => recipe.Activation == Recipes.Activation.Celu
         ? x => F.celu(x, recipe.CeluAlpha)
         : x => F.relu(x);
 

@@ -10,7 +10,7 @@ namespace Runner.Core.Training;
 /// </summary>
 public sealed class DeviceData : IDisposable
 {
-    // CIFAR-10's channel means and standard deviations on the 0–255 scale (reference §1.10).
+    // CIFAR-10's channel means and standard deviations on the 0–255 scale (docs/recipe.md).
     private static readonly float[] Mean = [125.31f, 122.95f, 113.87f];
     private static readonly float[] Std = [62.99f, 62.09f, 66.70f];
 

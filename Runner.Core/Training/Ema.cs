@@ -6,7 +6,7 @@ namespace Runner.Core.Training;
 /// <summary>
 /// An exponential moving average of every floating-point entry of a model's state (weights and the BN
 /// running statistics, which are averaged like weights rather than recomputed), kept in a second model
-/// that evaluation uses: ema ← ρ·ema + (1 − ρ)·w (reference §1.8).
+/// that evaluation uses: ema ← ρ·ema + (1 − ρ)·w (docs/recipe.md).
 /// </summary>
 public sealed class Ema
 {

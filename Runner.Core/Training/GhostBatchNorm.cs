@@ -6,7 +6,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Runner.Core.Training;
 
 /// <summary>
-/// Batch norm over <c>splits</c> interleaved sub-batches ("ghost batches", Page §1.6): in training the
+/// Batch norm over <c>splits</c> interleaved sub-batches ("ghost batches", docs/recipe.md): in training the
 /// N×C×H×W input is viewed as (N/S)×(S·C)×H×W, so example n falls in ghost batch n mod S, and each keeps its
 /// own running statistics. In evaluation the S running statistics are averaged. One split is plain batch norm.
 /// With frozen scales the weight stays 1 and only the bias trains. Always computed in fp32.

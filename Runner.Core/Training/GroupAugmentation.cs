@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Runner.Core.Training;
 
 /// <summary>
-/// Page's batched augmentation on the device (reference §1.10): for each transform, every epoch, a random
+/// Page's batched augmentation on the device (docs/recipe.md): for each transform, every epoch, a random
 /// permutation of the dataset is cut into G = min(#options, max options) nearly equal groups and one
 /// randomly chosen option is applied to each whole group: crop (81 positions in the 40×40 padded image),
 /// horizontal flip (2 options), cutout (zeroed square). A few large kernels instead of one per example.

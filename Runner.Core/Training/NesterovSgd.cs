@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Runner.Core.Training;
 
 /// <summary>
-/// Page's update (reference §1.3), with the loss summed over the batch, the learning rate divided and the
+/// Page's update (docs/recipe.md), with the loss summed over the batch, the learning rate divided and the
 /// weight decay multiplied by the batch size: g ← ∇ + wd·w; d ← −lr·g; v ← μ·v + d; w ← w + d + μ·v.
 /// Two groups: BN biases (learning rate and weight decay scaled by the recipe) and everything else that
 /// trains; frozen parameters are left out.

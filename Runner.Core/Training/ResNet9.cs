@@ -7,7 +7,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Runner.Core.Training;
 
 /// <summary>
-/// Page's ResNet-9 (reference §1.2): prep → layer1 (+residual) → layer2 → layer3 (+residual) → global
+/// Page's ResNet-9 (docs/recipe.md): prep → layer1 (+residual) → layer2 → layer3 (+residual) → global
 /// max-pool → linear (no bias) → × output scale. Widths 64/128/256/512 times the recipe's multiplier.
 /// With whitening the prep conv is a fixed 3×3 whitening conv (3→27) and a learnable 1×1 conv.
 /// </summary>

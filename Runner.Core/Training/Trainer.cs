@@ -27,7 +27,8 @@ public static class Trainer
     {
         if (Problem(recipe, data) is { } problem)
             throw new ArgumentException(problem);
-        var half = recipe.Precision == "fp16";
+        var precision = recipe.Precision.On(cuda: data.Device.type == DeviceType.CUDA);
+        var half = precision == Precision.Fp16;
         NativeAllocator.Tune();
         var total = Stopwatch.StartNew();
         var training = Stopwatch.StartNew();
@@ -106,7 +107,8 @@ public static class Trainer
         double? tta = recipe.Tta ? Evaluate(evaluated, data, tta: true, half) : null;
         return new TrainingResult(epochs[^1].TestAccuracy, tta, training.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, step, epochs,
             seed, RecipeJson.Hash(recipe), device.Device, device.Name, device.TorchSharpVersion, device.LibTorchVersion, get_num_threads(),
-            count == data.TrainCount ? data.Source : $"{data.Source}, first {count} training images");
+            count == data.TrainCount ? data.Source : $"{data.Source}, first {count} training images", precision,
+            data.Device.type == DeviceType.CUDA ? CudaNumerics.Describe() : null);
     }
 
     /// <summary>Why the recipe cannot run on this data and device, naming the field; null when it can.</summary>
@@ -114,8 +116,8 @@ public static class Trainer
     {
         if (recipe.Validate() is { Count: > 0 } errors)
             return $"Invalid recipe: {string.Join(" ", errors.Select(e => $"{e.Key}: {e.Value[0]}"))}";
-        if (recipe.Precision == "fp16" && data.Device.type != DeviceType.CUDA)
-            return "Invalid recipe: precision: fp16 needs a CUDA device; use fp32 on the CPU.";
+        if (recipe.Precision == Precision.Fp16 && data.Device.type != DeviceType.CUDA)
+            return "Invalid recipe: precision: fp16 needs a CUDA device; use auto or fp32 on the CPU.";
         var count = TrainCount(recipe, data);
         return count < recipe.BatchSize ? $"Invalid recipe: batchSize: {recipe.BatchSize} is larger than the {count} training images." : null;
     }

@@ -1,3 +1,5 @@
+using Runner.Core.Recipes;
+
 namespace Runner.Core.Training;
 
 /// <summary>
@@ -18,4 +20,6 @@ public sealed record TrainingResult(
     string TorchSharpVersion,
     string LibTorchVersion,
     int Threads,
-    string Data);
+    string Data,
+    Precision Precision,
+    string? Numerics = null);

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Runner.Core.Training;
 
 /// <summary>
-/// Input-patch whitening (Page §1.7): the 27 filters of a fixed 3×3 conv are the eigenvectors of the
+/// Input-patch whitening (docs/recipe.md): the 27 filters of a fixed 3×3 conv are the eigenvectors of the
 /// (not mean-centred) covariance of all 3×3×3 patches of the sample, largest eigenvalue first, each
 /// divided by √(λ + ε).
 /// </summary>

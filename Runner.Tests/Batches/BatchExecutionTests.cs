@@ -73,7 +73,8 @@ public sealed class BatchExecutionTests : ApiTestBase
         Assert.All(runs, r =>
         {
             Assert.Equal(("succeeded", 1, "cpu"), (r!["status"]!.GetValue<string>(), r["attempt"]!.GetValue<int>(), r["device"]!.GetValue<string>()));
-            Assert.StartsWith("2.10.0", r["libtorchVersion"]!.GetValue<string>());
+            Assert.StartsWith(RestoredPackages.LibTorchCpu, r["libtorchVersion"]!.GetValue<string>());
+            Assert.Equal("fp32", r["precision"]!.GetValue<string>()); // the preset's auto, as it ran on the CPU
             Assert.InRange(r["testAccuracy"]!.GetValue<double>(), 0, 1);
         });
         var epochCsv = (await Client.GetStringAsync($"/batches/{id}/epochs")).Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -42,7 +42,7 @@ public sealed class BatchPlannerTests
 
         Assert.Equal(["base", "with-label-smoothing", "with-celu"], plan.Arms.Select(a => a.Name));
         Assert.Equal(0.2, plan.Arms[1].Recipe.LabelSmoothing);
-        Assert.Equal("celu", plan.Arms[2].Recipe.Activation);
+        Assert.Equal(Activation.Celu, plan.Arms[2].Recipe.Activation);
         Assert.Equal([7L, 9L], plan.Seeds);
     }
 

@@ -58,7 +58,7 @@ public sealed class CompareTests : ApiTestBase
         var warnings = string.Join("\n", comparison["warnings"]!.AsArray().Select(w => w!.GetValue<string>()));
         Assert.Contains($"Recipes differ: {second}:no-ema against {first}:base: ema: true → false", warnings);
         Assert.Contains($"Data differ: {first}:base on synthetic:512; {second}:no-ema on synthetic:256.", warnings);
-        Assert.Contains("Devices differ: ", warnings);
+        Assert.Contains("Devices or precisions differ: ", warnings);
         Assert.DoesNotContain("Library versions differ", warnings);
         var test = comparison["analysis"]!["comparisons"]![0]!;
         Assert.Equal(($"{second}:no-ema", $"{first}:base"), (test["arm"]!.GetValue<string>(), test["against"]!.GetValue<string>()));

@@ -37,8 +37,8 @@ public sealed class DeviceTests
         NativeTorch.EnsureAvailable(WorkerDevice.Cpu);
         var description = DeviceDescription.Describe(WorkerDevice.Cpu);
 
-        Assert.Equal(("cpu", DeviceKind.Cpu, "0.107.0"), (description.Device, description.Kind, description.TorchSharpVersion));
-        Assert.Equal("2.10.0 (libtorch-cpu-linux-x64)", description.LibTorchVersion);
+        Assert.Equal(("cpu", DeviceKind.Cpu, RestoredPackages.TorchSharp), (description.Device, description.Kind, description.TorchSharpVersion));
+        Assert.Equal($"{RestoredPackages.LibTorchCpu} (libtorch-cpu-linux-x64)", description.LibTorchVersion);
         Assert.True(description.Threads > 0);
         Assert.Contains("logical cores", description.Name);
     }

@@ -54,8 +54,8 @@ public sealed class ProbeRoundTripTests : IAsyncLifetime
 
         var registered = Assert.Single(await Workers());
         Assert.Equal((WorkerStatus.Alive, "cpu", worker.Id), (registered.Status, registered.Device, registered.ProcessId));
-        Assert.StartsWith("2.10.0", registered.LibtorchVersion);
-        Assert.Equal("0.107.0", registered.TorchsharpVersion);
+        Assert.StartsWith(RestoredPackages.LibTorchCpu, registered.LibtorchVersion);
+        Assert.Equal(RestoredPackages.TorchSharp, registered.TorchsharpVersion);
         Assert.Equal(1, registered.Threads);
 
         var response = await _client.PostAsJsonAsync("/workers/probe?wait=30", new { queue = "cpu", matrixSize = 256, repeats = 5 });

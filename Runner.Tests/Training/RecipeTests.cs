@@ -33,7 +33,7 @@ public sealed class RecipeTests
         var r = Preset("tta");
         Assert.Equal(new Schedule([0, 2, 8], [0, 1.0, 0.1]), r.LearningRate);
         Assert.Equal((512, 5e-4, 0.9, 0), (r.BatchSize, r.WeightDecay, r.Momentum, r.Cutout));
-        Assert.Equal(("celu", 0.3, 16, true), (r.Activation, r.CeluAlpha, r.GhostBatchNormSplits, r.FrozenBatchNormScales));
+        Assert.Equal((Activation.Celu, 0.3, 16, true), (r.Activation, r.CeluAlpha, r.GhostBatchNormSplits, r.FrozenBatchNormScales));
         Assert.Equal((64.0, 1 / 64.0, 1 / 16.0), (r.BiasLearningRateScale, r.BiasWeightDecayScale, r.OutputScale));
         Assert.Equal((true, 1e-2, 10_000), (r.Whitening, r.WhiteningEpsilon, r.WhiteningImages));
         Assert.Equal((true, 0.99, 5, true, 0.2), (r.Ema, r.EmaMomentum, r.EmaEvery, r.Tta, r.LabelSmoothing));
@@ -74,17 +74,92 @@ public sealed class RecipeTests
         Assert.Empty(errors);
         Assert.False(recipe!.Ema);
         Assert.Equal((0.25, 5), (recipe.Width, recipe.Epochs));
-        Assert.Equal([0, 1, 4], recipe.LearningRate.Knots); // stretched with the epochs
+        Assert.Equal([0, 1, 3], recipe.LearningRate.Knots); // re-derived: warm-up to epochs / 5, the floor two epochs before the end
         Assert.Equal([16, 32, 64, 128], recipe.Channels);
     }
 
     [Fact]
-    public void A_trick_switched_off_restores_the_baseline_behaviour()
+    public void A_trick_switched_off_restores_the_baseline_behaviour_or_says_what_it_keeps()
     {
         var baseline = Presets.Baseline;
-        foreach (var trick in Trick.All.Where(t => t.Name is not "cutout" and not "ema"))
+        foreach (var trick in Trick.All.Where(t => t.Keeps is null))
             Assert.Equal(baseline, trick.Off(trick.On(baseline)));
-        Assert.Equal(Preset("whitening") with { Whitening = false }, Trick.Find("whitening")!.Off(Preset("whitening")));
+        Assert.Equal(["whitening", "ema", "cutout"], Trick.All.Where(t => t.Keeps is not null).Select(t => t.Name));
+        Assert.Equal(Preset("whitening") with { Whitening = false }, Trick.Find("whitening")!.Off(Preset("whitening"))); // cutout stays 5×5, as it says
+        Assert.Equal(Preset("tta").LearningRate, Trick.Find("ema")!.Off(Preset("tta")).LearningRate); // the floor stays, as it says
+    }
+
+    /// <summary>
+    /// The canonical recipes' hashes before the presets were built from the tricks (2026-11-26): building them
+    /// from Trick.On changed nothing; the one change is the precision, now auto (the reference's fp16 on CUDA).
+    /// </summary>
+    [Fact]
+    public void Presets_built_by_switching_tricks_on_are_the_recipes_they_replaced_but_for_the_precision()
+    {
+        var before = new Dictionary<string, string>
+        {
+            ["baseline"] = "28aecd0c8cb0aa2e874ee946d18b18e5473353f7fe5df3841566edcf6e41b968",
+            ["gpu-data"] = "888c8ffe18d53440c915ccd9ca0d78077ee3ab2596606d84cc2f12f50b1f1f58",
+            ["pool-before-bn"] = "ab29cfbbc9a25960d4af70733cc72f0149788b6adbb27f0662b493a975232a78",
+            ["label-smoothing"] = "67e37636e30bfdcdc975b773c09d45812c8d0815c6dcf0eb7322d9c94572841e",
+            ["celu"] = "874cd566a0ca89d443468a03b9621bd922aea33d831695d90c18b869728f05d4",
+            ["ghost-bn"] = "f579dcea665309d69525c09c61c5892dccc359842b9753bac8198e871a7a64a0",
+            ["frozen-bn-scales"] = "4d3538071ba4df74311cd1f2853d7bfacea97db23f0c02f56a96d77b5a73b75e",
+            ["whitening"] = "66564d1b08cdc88744a8700f8d0e61b464d3aa437ba90bbc61f9523fa81fe00f",
+            ["ema"] = "050c72b784792d19c28392df2e2fc0e40f6f345d93822b83aa1fd790b7548833",
+            ["tta"] = "b20b845fb59549be540dc82569b7fd0c1858ce5f13a8486911a8de4088c384c2",
+        };
+        Assert.Equal(before, Presets.All.ToDictionary(p => p.Name, p => RecipeJson.Hash(p.Recipe with { Precision = Precision.Fp32 })));
+        Assert.All(Presets.All, p => Assert.Equal(Precision.Auto, p.Recipe.Precision));
+        var json = RecipeJson.ToNode(Preset("tta"));
+        Assert.Equal(("auto", "celu"), (json["precision"]!.GetValue<string>(), json["activation"]!.GetValue<string>()));
+        Assert.Equal(Precision.Fp16, RecipeJson.FromNode(new JsonObject(json.Select(kv => KeyValuePair.Create(kv.Key, kv.Key == "precision" ? JsonValue.Create("fp16") : kv.Value?.DeepClone())))).Precision);
+    }
+
+    [Theory]
+    [InlineData(Precision.Auto, false, Precision.Fp32)]
+    [InlineData(Precision.Auto, true, Precision.Fp16)]
+    [InlineData(Precision.Fp32, true, Precision.Fp32)]
+    [InlineData(Precision.Fp16, true, Precision.Fp16)]
+    public void Auto_precision_is_the_references_on_cuda_and_fp32_on_the_cpu(Precision recipe, bool cuda, Precision runs) =>
+        Assert.Equal(runs, recipe.On(cuda));
+
+    [Theory]
+    [InlineData("tta", 5, new double[] { 0, 1, 3 }, new double[] { 0, 1.0, 0.1 })]
+    [InlineData("tta", 20, new double[] { 0, 4, 18 }, new double[] { 0, 1.0, 0.1 })]
+    [InlineData("ema", 7, new double[] { 0, 1.4, 5 }, new double[] { 0, 1.0, 0.1 })]
+    [InlineData("whitening", 10, new double[] { 0, 2, 10 }, new double[] { 0, 1.0, 0 })]
+    [InlineData("ghost-bn", 9, new double[] { 0, 1.8, 9 }, new double[] { 0, 0.6, 0 })]
+    [InlineData("label-smoothing", 3, new double[] { 0, 0.6, 3 }, new double[] { 0, 0.4, 0 })]
+    [InlineData("baseline", 12, new double[] { 0, 5, 12 }, new double[] { 0, 0.4, 0 })] // the first stages warm up to epoch 5 whatever the epochs
+    [InlineData("pool-before-bn", 40, new double[] { 0, 5, 40 }, new double[] { 0, 0.4, 0 })]
+    public void Overriding_the_epochs_re_derives_the_schedule_by_the_originals_rule(string preset, int epochs, double[] knots, double[] values)
+    {
+        var (recipe, errors) = new Variant(preset, Overrides: new JsonObject { ["epochs"] = epochs }).Build();
+
+        Assert.Empty(errors);
+        Assert.Equal(knots, recipe!.LearningRate.Knots, (a, b) => Math.Abs(a - b) < 1e-9);
+        Assert.Equal(values, recipe.LearningRate.Values);
+    }
+
+    [Fact]
+    public void An_explicit_learning_rate_wins_over_the_re_derived_schedule()
+    {
+        var (recipe, _) = new Variant("tta", Overrides: new JsonObject { ["epochs"] = 5, ["learningRate"] = JsonNode.Parse("""{"knots": [0, 2, 5], "values": [0, 0.5, 0]}""") }).Build();
+
+        Assert.Equal([0, 2, 5], recipe!.LearningRate.Knots);
+        Assert.Equal([0, 0.5, 0], recipe.LearningRate.Values);
+    }
+
+    [Fact]
+    public void The_EMA_floor_is_a_tenth_of_the_peak()
+    {
+        var halfPeak = Preset("whitening") with { LearningRate = Schedule.Triangle(14, 2.8, 0.5) };
+
+        var ema = Trick.Find("ema")!.On(halfPeak).LearningRate;
+
+        Assert.Equal([0, 0.5, 0.05], ema.Values);
+        Assert.Equal([0, 2.8, 12], ema.Knots);
     }
 
     [Theory]
@@ -95,7 +170,7 @@ public sealed class RecipeTests
     [InlineData("tta", null, null, """{"epochs":"many"}""", "overrides.epochs")]
     [InlineData("tta", null, null, """{"epochs":0}""", "epochs")]
     [InlineData("tta", null, null, """{"ghostBatchNormSplits":7}""", "ghostBatchNormSplits")]
-    [InlineData("tta", null, null, """{"activation":"gelu"}""", "activation")]
+    [InlineData("tta", null, null, """{"activation":"gelu"}""", "overrides.activation")] // a closed set: refused as it is read
     public void Invalid_variants_name_the_field_and_build_nothing(string preset, string? on, string? off, string? overrides, string field)
     {
         var variant = new Variant(preset, on?.Split(','), off?.Split(','), overrides is null ? null : JsonNode.Parse(overrides)!.AsObject());

@@ -41,7 +41,8 @@ public sealed class TrainerTests
         Assert.Equal(4 * (5000 / 128), result.Steps);
         Assert.True(result.TrainingSeconds > 0 && result.TotalSeconds >= result.TrainingSeconds);
         Assert.Equal(RecipeJson.Hash(recipe), result.RecipeHash);
-        Assert.Equal(("cpu", "0.107.0"), (result.Device, result.TorchSharpVersion));
+        Assert.Equal(("cpu", RestoredPackages.TorchSharp), (result.Device, result.TorchSharpVersion));
+        Assert.Equal((Precision.Auto, Precision.Fp32, null), (recipe.Precision, result.Precision, result.Numerics)); // auto runs in fp32 on the CPU, which has no CUDA numerics
     }
 
     [Fact]
@@ -111,6 +112,6 @@ public sealed class TrainerTests
     {
         var error = Assert.Throws<ArgumentException>(() => Trainer.Run(Tiny with { BatchSize = 1024 }, Synthetic.Value, 1, Cpu));
         Assert.Contains("batchSize", error.Message);
-        Assert.Contains("fp16 needs a CUDA device", Assert.Throws<ArgumentException>(() => Trainer.Run(Tiny with { Precision = "fp16" }, Synthetic.Value, 1, Cpu)).Message);
+        Assert.Contains("fp16 needs a CUDA device", Assert.Throws<ArgumentException>(() => Trainer.Run(Tiny with { Precision = Precision.Fp16 }, Synthetic.Value, 1, Cpu)).Message);
     }
 }

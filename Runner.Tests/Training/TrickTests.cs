@@ -8,7 +8,7 @@ using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Training;
 
-/// <summary>Each trick's defining property against the reference (docs/reference-recipe.md).</summary>
+/// <summary>Each trick's defining property against the reference (docs/recipe.md).</summary>
 [Collection(TorchCollection.Name)]
 public sealed class TrickTests
 {
@@ -26,9 +26,9 @@ public sealed class TrickTests
     }
 
     [Theory]
-    [InlineData("relu")]
-    [InlineData("celu")]
-    public void Max_pool_before_the_activation_gives_exactly_the_output_after_it(string activation)
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.Celu)]
+    public void Max_pool_before_the_activation_gives_exactly_the_output_after_it(Activation activation)
     {
         manual_seed(1);
         var recipe = Small with { Activation = activation, CeluAlpha = 0.3 };

@@ -36,6 +36,7 @@ public static class WorkerHost
         NativeTorch.EnsureAvailable(device);
         if (options.Threads > 0)
             torch.set_num_threads(options.Threads);
+        CudaNumerics.Apply(options.Tf32);
         var identity = WorkerIdentity.ForThisProcess(device, DeviceDescription.Describe(device));
 
         builder.Services.AddSingleton(Options.Create(options));

@@ -11,6 +11,9 @@ public sealed class WorkerOptions
     /// <summary>Intra-op threads for libtorch on the CPU; 0 keeps libtorch's default (one per core).</summary>
     public int Threads { get; set; }
 
+    /// <summary>TensorFloat-32 for fp32 matrix products and convolutions on CUDA (Worker__Tf32); recorded on every CUDA run.</summary>
+    public bool Tf32 { get; set; }
+
     public int HeartbeatSeconds { get; set; } = 5;
 
     /// <summary>How long a stopping worker lets its job react to cancellation before the job is handed back.</summary>
