@@ -14,7 +14,7 @@ public static class NativeTorch
         "TorchSharp's native library needs libstdc++ with GLIBCXX_3.4.32 (GCC 13 or newer) but this machine's is older: run scripts/setup.sh, which installs Debian 13's libstdc++6 on Debian 12.";
 
     private const string NotFoundSentence =
-        "TorchSharp's native libraries (libLibTorchSharp.so and libtorch) were not found next to the program: restore the worker with the libtorch-cpu-linux-x64 package (default) or build it with -p:TorchBackend=cuda.";
+        "TorchSharp's native libraries (libLibTorchSharp.so and libtorch) were not found next to the program: restore the worker with the libtorch-cpu-linux-x64 package (default), build it with -p:TorchBackend=cuda, or give a libtorch directory in RUNNER_LIBTORCH_DIR.";
 
     public static void EnsureAvailable(WorkerDevice device)
     {
@@ -48,6 +48,14 @@ public static class NativeTorch
     private static string? Diagnose()
     {
         var baseDir = AppContext.BaseDirectory;
+        if (LibTorchDirectory.Configured is { } libtorch)
+        {
+            var bridge = new[] { baseDir, Path.Combine(baseDir, "runtimes", RuntimeInformation.RuntimeIdentifier, "native") }
+                .Select(d => Path.Combine(d, "libLibTorchSharp.so")).FirstOrDefault(File.Exists);
+            return bridge is null
+                ? "TorchSharp's bridge (libLibTorchSharp.so) is not next to the program: restore the worker with the TorchSharp package."
+                : LibTorchDirectory.Load(libtorch, bridge);
+        }
         var dir = new[] { baseDir, Path.Combine(baseDir, "runtimes", RuntimeInformation.RuntimeIdentifier, "native") }
             .FirstOrDefault(d => File.Exists(Path.Combine(d, "libLibTorchSharp.so")) && File.Exists(Path.Combine(d, "libtorch_cpu.so")));
         if (dir is null)

@@ -14,11 +14,13 @@ public static class TorchVersions
     }
 
     /// <summary>
-    /// The native libtorch package the program was restored with (libtorch-cpu-linux-x64 or
-    /// libtorch-cuda-12.8-linux-x64), read from the dependency manifests the host loaded.
+    /// The native libtorch: from RUNNER_LIBTORCH_DIR when given, else the package the program was restored with
+    /// (libtorch-cpu-linux-x64 or libtorch-cuda-12.8-linux-x64), read from the dependency manifests the host loaded.
     /// </summary>
     public static string LibTorch()
     {
+        if (LibTorchDirectory.Configured is { } directory)
+            return $"{LibTorchDirectory.Version(directory)} ({directory})";
         var depsFiles = (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries);
         foreach (var file in depsFiles.Where(File.Exists))
         {
