@@ -2,8 +2,9 @@
 # Starts Runner for local use: a private PostgreSQL, the API and one CPU worker. Ctrl+C stops them.
 # With --demo it then submits a small CPU-scale ablation (tta vs tta without EMA, 5 seeds) and prints
 # its analysis table (CIFAR-10 from RUNNER_DEMO_DATA, else the cache or a download, else synthetic data).
-# Settings: RUNNER_API_PORT (5080), RUNNER_PG_PORT (55432), and any Runner setting as an environment
-# variable (Access__ApiKey, Worker__Threads, ...).
+# Settings: RUNNER_API_PORT (5080), RUNNER_PG_PORT (55432), RUNNER_WORKER_DEVICE (cpu, or cuda:N),
+# RUNNER_WORKERS (worker processes on that device, default 1: several runs share a large GPU, one per
+# process), and any Runner setting as an environment variable (Access__ApiKey, Worker__Threads, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 demo=0
@@ -39,8 +40,13 @@ trap stop INT TERM EXIT
 
 (cd Runner.Api/bin/Release/net10.0 && exec dotnet Runner.Api.dll --urls "$api_url") &
 pids+=($!)
-(cd Runner.Worker/bin/Release/net10.0 && exec dotnet Runner.Worker.dll serve --device cpu) &
-pids+=($!)
+worker_device=${RUNNER_WORKER_DEVICE:-cpu}
+workers=${RUNNER_WORKERS:-1}
+[[ "$workers" =~ ^[1-9][0-9]?$ ]] || { echo "RUNNER_WORKERS is '$workers'; give 1 to 99 worker processes." >&2; exit 2; }
+for _ in $(seq 1 "$workers"); do
+  (cd Runner.Worker/bin/Release/net10.0 && exec dotnet Runner.Worker.dll serve --device "$worker_device") &
+  pids+=($!)
+done
 
 for _ in $(seq 1 120); do
   curl -fsS "$api_url/readyz" >/dev/null 2>&1 && break

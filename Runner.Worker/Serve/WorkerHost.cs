@@ -20,6 +20,21 @@ namespace Runner.Worker.Serve;
 /// </summary>
 public static class WorkerHost
 {
+    /// <summary>Refuses to start on a GPU without room for one more run; says so and goes on where nvidia-smi is missing.</summary>
+    private static void CheckGpuMemory(WorkerDevice device, WorkerOptions options)
+    {
+        if (device.Kind != DeviceKind.Cuda)
+            return;
+        var physical = GpuMemory.PhysicalIndex(device.Index, Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES"));
+        if (GpuMemory.Query() is not { } answer || GpuMemory.Parse(answer, physical) is not { } memory)
+        {
+            Console.Error.WriteLine($"warning: GPU memory not checked (nvidia-smi did not answer for GPU {device.Index}).");
+            return;
+        }
+        if (GpuMemory.Problem(memory, device.Index, options.GpuMemoryMiB) is { } problem)
+            throw new StartupException(problem, StartupException.ConfigurationExitCode);
+    }
+
     public static async Task<int> RunAsync(string? deviceOverride, CancellationToken ct)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
@@ -34,6 +49,7 @@ public static class WorkerHost
         var queue = QueueOptions.From(builder.Configuration);
 
         NativeTorch.EnsureAvailable(device);
+        CheckGpuMemory(device, options);
         if (options.Threads > 0)
             torch.set_num_threads(options.Threads);
         CudaNumerics.Apply(options.Tf32);

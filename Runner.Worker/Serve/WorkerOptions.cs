@@ -14,6 +14,12 @@ public sealed class WorkerOptions
     /// <summary>TensorFloat-32 for fp32 matrix products and convolutions on CUDA (Worker__Tf32); recorded on every CUDA run.</summary>
     public bool Tf32 { get; set; }
 
+    /// <summary>
+    /// GPU memory one worker needs, checked at start on CUDA (Worker__GpuMemoryMiB): several workers can share a
+    /// GPU, each running one run (the full ResNet-9 at batch 512 in fp16 takes well under 4 GiB).
+    /// </summary>
+    public int GpuMemoryMiB { get; set; } = 4096;
+
     public int HeartbeatSeconds { get; set; } = 5;
 
     /// <summary>How long a stopping worker lets its job react to cancellation before the job is handed back.</summary>
