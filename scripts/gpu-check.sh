@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The prepared GPU check (docs/gpu.md), in two halves:
+#   scripts/gpu-check.sh --prepare   here: publishes a self-contained worker without libtorch
+#                                    (-p:TorchBackend=system) into .data/gpu-check/worker.tar.zst (about 42 MB)
+#   scripts/gpu-check.sh [OUT]       on the GPU machine (with .data/gpu-check carried): finds libtorch
+#                                    (RUNNER_LIBTORCH_DIR, else python3's torch/lib), then runs the final preset at
+#                                    full scale on CUDA in auto precision (fp16) for 3 seeds and in fp32 for 3 seeds,
+#                                    the batch-512 throughput against the compute floor, and 1, 2 and 4 packed
+#                                    processes on one GPU; writes OUT/gpu-check.json and OUT/gpu-check.log
+#                                    (OUT defaults to $OUT, else .data/gpu-check/out). Under 10 minutes on an H100.
+# Data: CIFAR-10 from RUNNER_GPU_CHECK_DATA (cifar-10-binary.tar.gz or cifar-10-batches-bin/) when the machine
+# has it; else 50,000 synthetic images, which time the runs faithfully but make accuracies meaningless.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+here=.data/gpu-check
+
+if [ "${1:-}" = "--prepare" ]; then
+  command -v zstd >/dev/null || { echo "zstd is needed to pack the worker (apt-get install zstd)." >&2; exit 2; }
+  rm -rf "$here/publish" && mkdir -p "$here"
+  dotnet publish Runner.Worker/Runner.Worker.csproj -c Release -r linux-x64 --self-contained -p:TorchBackend=system \
+    -p:UseArtifactsOutput=true -p:ArtifactsPath="$PWD/$here/artifacts" -v quiet -nologo
+  tar -C "$here/artifacts/publish/Runner.Worker/release_linux-x64" -cf - . | zstd -19 -T0 -q -f -o "$here/worker.tar.zst"
+  rm -rf "$here/artifacts"
+  echo "packed $(du -h "$here/worker.tar.zst" | cut -f1) into $here/worker.tar.zst; carry $here/worker.tar.zst to the GPU machine"
+  exit 0
+fi
+
+out=${1:-${OUT:-$here/out}}
+mkdir -p "$out"
+log="$out/gpu-check.log"
+exec > >(tee "$log") 2>&1
+[ -f "$here/worker.tar.zst" ] || { echo "No packed worker at $here/worker.tar.zst: run scripts/gpu-check.sh --prepare first (here) and carry it."; exit 2; }
+worker=/tmp/runner-gpu-worker
+rm -rf "$worker" && mkdir -p "$worker"
+zstd -d -q -c "$here/worker.tar.zst" | tar -C "$worker" -xf -
+
+libtorch=${RUNNER_LIBTORCH_DIR:-$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))' 2>/dev/null || true)}
+[ -n "$libtorch" ] || { echo "No libtorch found: set RUNNER_LIBTORCH_DIR or install PyTorch for python3."; exit 2; }
+export RUNNER_LIBTORCH_DIR=$libtorch MALLOC_ARENA_MAX=1
+data=(--synthetic 50000)
+[ -n "${RUNNER_GPU_CHECK_DATA:-}" ] && data=(--data "$RUNNER_GPU_CHECK_DATA")
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader > "$out/gpu.txt" || true
+echo "GPU: $(cat "$out/gpu.txt"); libtorch: $libtorch; data: ${data[*]}"
+
+train() { # name, then worker train arguments; stdout (epoch lines and the result JSON) to OUT/name.txt
+  local name=$1; shift
+  local start=$(date +%s.%N)
+  if (cd "$worker" && timeout 240 ./Runner.Worker train --device cuda "${data[@]}" "$@") > "$out/$name.txt" 2> "$out/$name.err"; then
+    echo "$name: $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s"
+  else
+    echo "$name failed: $(tail -n 3 "$out/$name.err" | tr '\n' ' ')"
+    return 1
+  fi
+}
+
+# 1. Does the bridge bind to this libtorch? One small run says it, or says which symbol is missing.
+train bridge --set epochs=1 --set width=0.25 || { echo "The bridge did not run on CUDA; see $out/bridge.err."; }
+# 2. The final preset at full scale: auto precision (fp16 with fp32 batch norm) and fp32, 3 seeds each.
+if [ -s "$out/bridge.txt" ]; then
+  for seed in 0 1 2; do train "fp16-$seed" --seed "$seed" || true; done
+  for seed in 0 1 2; do train "fp32-$seed" --seed "$seed" --set precision=fp32 || true; done
+  # 3. Batch-512 throughput against the compute floor (the same model construction as the loop).
+  (cd "$worker" && timeout 180 ./Runner.Worker bench --device cuda "${data[@]}") > "$out/bench.txt" 2>&1 || echo "bench failed"
+  # 4. 1, 2 and 4 runs packed on the GPU, one process each: wall time for all of them.
+  for n in 1 2 4; do
+    start=$(date +%s.%N)
+    for i in $(seq 1 "$n"); do train "packed$n-$i" --seed "$i" > /dev/null & done
+    wait
+    echo "packed $n: $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s for $n runs" | tee "$out/packed$n.time"
+  done
+fi
+
+python3 - "$out" <<'PY'
+import json, pathlib, sys
+out = pathlib.Path(sys.argv[1])
+def result(name):
+    p = out / f"{name}.txt"
+    if not p.exists(): return None
+    text = p.read_text(); i = text.find("{")
+    try: whole = json.loads(text[i:]) if i >= 0 else None
+    except Exception: return None
+    return whole and dict(whole["result"], batchSize=whole["recipe"]["batchSize"])
+def runs(prefix, n): return [r for r in (result(f"{prefix}-{s}") for s in range(n)) if r]
+summary = {"gpu": (out / "gpu.txt").read_text().strip() if (out / "gpu.txt").exists() else None,
+           "bridge": result("bridge"), "bridgeError": (out / "bridge.err").read_text().strip()[-2000:] if (out / "bridge.err").exists() else None}
+for precision in ("fp16", "fp32"):
+    rs = runs(precision, 3)
+    summary[precision] = [{"seed": r["seed"], "testAccuracy": r["testAccuracy"], "ttaAccuracy": r.get("ttaAccuracy"), "trainingSeconds": r["trainingSeconds"],
+                           "imagesPerSecond": r["steps"] * r["batchSize"] / r["trainingSeconds"], "precision": r.get("precision"), "numerics": r.get("numerics"),
+                           "device": r["deviceName"], "torchSharp": r["torchSharpVersion"], "libTorch": r["libTorchVersion"]} for r in rs]
+summary["bench"] = (out / "bench.txt").read_text() if (out / "bench.txt").exists() else None
+summary["packed"] = {p.stem: p.read_text().strip() for p in sorted(out.glob("packed*.time"))}
+(out / "gpu-check.json").write_text(json.dumps(summary, indent=2))
+print(json.dumps({k: v for k, v in summary.items() if k != "bench"}, indent=2)[:4000])
+PY
