@@ -75,8 +75,14 @@ public sealed record Recipe
 
     public double EmaMomentum { get; init; } = 0.99;
 
-    /// <summary>The EMA is updated every k-th batch (counter restarting each epoch), with momentum^k.</summary>
+    /// <summary>The EMA is updated every k-th batch, with momentum^k.</summary>
     public int EmaEvery { get; init; } = 5;
+
+    /// <summary>Whether the every-k counter restarts each epoch (Runner's) or runs over the whole run (the original's).</summary>
+    public EmaCounter EmaCounter { get; init; }
+
+    /// <summary>Which ghost batch norm statistics the EMA model evaluates with: the mean of the splits, or split 0's (the original's).</summary>
+    public EmaStatistics EmaStatistics { get; init; }
 
     /// <summary>Test-time augmentation: the mean of the logits of each image and its mirror.</summary>
     public bool Tta { get; init; }

@@ -8,7 +8,8 @@ namespace Runner.Core.Recipes;
 
 /// <summary>
 /// The canonical JSON of a recipe (fixed property order, camelCase, shortest round-trip numbers) and
-/// its SHA-256, so that two runs of the same recipe are recognised whatever produced them.
+/// its SHA-256, so that two runs of the same recipe are recognised whatever produced them. <see cref="ToNode"/>
+/// has every field (overrides, diffs, the catalogue); the canonical form leaves later switches out at their defaults.
 /// </summary>
 public static class RecipeJson
 {
@@ -18,7 +19,21 @@ public static class RecipeJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    public static string Canonical(Recipe recipe) => JsonSerializer.Serialize(recipe, Options);
+    /// <summary>
+    /// Switches added after recipes were first stored: left out of the canonical JSON while at their defaults, so
+    /// that every recipe stored before them keeps its hash (and reads back the same).
+    /// </summary>
+    private static readonly string[] LaterSwitches = ["emaCounter", "emaStatistics"];
+
+    private static readonly JsonObject Defaults = ToNode(new Recipe());
+
+    public static string Canonical(Recipe recipe)
+    {
+        var node = ToNode(recipe);
+        foreach (var field in LaterSwitches.Where(f => JsonNode.DeepEquals(node[f], Defaults[f])))
+            node.Remove(field);
+        return node.ToJsonString(Options);
+    }
 
     public static string Hash(Recipe recipe) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(recipe))));

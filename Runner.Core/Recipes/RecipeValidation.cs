@@ -41,6 +41,8 @@ public static class RecipeValidation
         ["ema"] = Always,
         ["emaMomentum"] = new(r => r.EmaMomentum is > 0 and < 1, r => $"{r.EmaMomentum} is out of range; use a value between 0 and 1."),
         ["emaEvery"] = new(r => r.EmaEvery is >= 1 and <= 1000, _ => "Update the EMA every 1 to 1000 batches."),
+        ["emaCounter"] = new(r => Enum.IsDefined(r.EmaCounter), r => $"'{r.EmaCounter}' is not an EMA counter; use epoch or run."),
+        ["emaStatistics"] = new(r => Enum.IsDefined(r.EmaStatistics), r => $"'{r.EmaStatistics}' is not a choice of EMA statistics; use mean-of-splits or first-split."),
         ["tta"] = Always,
         ["precision"] = new(r => Enum.IsDefined(r.Precision), r => $"'{r.Precision}' is not a precision; use auto, fp32 or fp16."),
     };

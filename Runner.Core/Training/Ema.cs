@@ -1,3 +1,4 @@
+using Runner.Core.Recipes;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,6 +24,13 @@ public sealed class Ema
         foreach (var (a, l) in _pairs)
             a.copy_(l);
     }
+
+    /// <summary>
+    /// Whether this batch updates the average: every k-th batch of the epoch (from its first), or every k-th of the
+    /// run (<paramref name="step"/> counts the run's batches from 1) when the recipe counts over the run as the original does.
+    /// </summary>
+    public static bool Due(Recipe recipe, int batchInEpoch, long step) =>
+        (recipe.EmaCounter == EmaCounter.Run ? step - 1 : batchInEpoch) % recipe.EmaEvery == 0;
 
     public void Update(double rho)
     {

@@ -8,7 +8,8 @@ namespace Runner.Core.Training;
 /// <summary>
 /// Batch norm over <c>splits</c> interleaved sub-batches ("ghost batches", docs/recipe.md): in training the
 /// N×C×H×W input is viewed as (N/S)×(S·C)×H×W, so example n falls in ghost batch n mod S, and each keeps its
-/// own running statistics. In evaluation the S running statistics are averaged. One split is plain batch norm.
+/// own running statistics. In evaluation the S running statistics are averaged, or split 0's are used (the
+/// original's EMA model: <see cref="FirstSplitInEvaluation"/>). One split is plain batch norm.
 /// With frozen scales the weight stays 1 and only the bias trains. Always computed in fp32.
 /// </summary>
 public sealed class GhostBatchNorm : nn.Module<Tensor, Tensor>
@@ -36,6 +37,20 @@ public sealed class GhostBatchNorm : nn.Module<Tensor, Tensor>
     public Tensor RunningMean => running_mean;
     public Tensor RunningVar => running_var;
 
+    /// <summary>Evaluate with split 0's running statistics instead of the mean of the splits.</summary>
+    public bool FirstSplitInEvaluation { get; set; }
+
+    /// <summary>Sets every split's running statistics to the mean of all of them (the original's switch to evaluation).</summary>
+    public void Collate()
+    {
+        using var _ = no_grad();
+        foreach (var statistics in new[] { running_mean, running_var })
+        {
+            using var mean = statistics.view(_splits, _channels).mean([0]);
+            statistics.copy_(mean.repeat(_splits));
+        }
+    }
+
     public override Tensor forward(Tensor input)
     {
         var x = input.dtype == ScalarType.Float32 ? input : input.to(ScalarType.Float32);
@@ -49,8 +64,8 @@ public sealed class GhostBatchNorm : nn.Module<Tensor, Tensor>
         }
         else
         {
-            using var mean = running_mean.view(_splits, _channels).mean([0]);
-            using var variance = running_var.view(_splits, _channels).mean([0]);
+            using var mean = FirstSplitInEvaluation ? running_mean.narrow(0, 0, _channels) : running_mean.view(_splits, _channels).mean([0]);
+            using var variance = FirstSplitInEvaluation ? running_var.narrow(0, 0, _channels) : running_var.view(_splits, _channels).mean([0]);
             y = F.batch_norm(x, mean, variance, weight, bias, false, _momentum, _eps);
         }
         return input.dtype == ScalarType.Float32 ? y : y.to(input.dtype);

@@ -52,6 +52,10 @@ public static class Trainer
         using var model = Build(recipe, whitening, data.Device, half);
         using var average = recipe.Ema ? Build(recipe, whitening, data.Device, half) : null;
         var ema = average is null ? null : new Ema(average, model);
+        var firstSplit = average is not null && recipe.EmaStatistics == EmaStatistics.FirstSplit;
+        if (firstSplit)
+            foreach (var bn in average!.modules().OfType<GhostBatchNorm>())
+                bn.FirstSplitInEvaluation = true;
         var evaluated = average ?? model;
         using var optimizer = new NesterovSgd(model, recipe);
         var emaRho = Math.Pow(recipe.EmaMomentum, recipe.EmaEvery);
@@ -85,7 +89,8 @@ public static class Trainer
                 loss.backward();
                 step++;
                 optimizer.Step(NesterovSgd.LearningRate(recipe, step, stepsPerEpoch));
-                if (ema is not null && b % recipe.EmaEvery == 0)
+                // EMA: every k-th batch, counted within the epoch or, as the original's update_ema, over the run.
+                if (ema is not null && Ema.Due(recipe, b, step))
                     ema.Update(emaRho);
 
                 lossSum.add_(loss.detach());
@@ -97,6 +102,9 @@ public static class Trainer
             training.Stop();
             var epochSeconds = epochClock.Elapsed.TotalSeconds; // evaluation is not part of the epoch's time
 
+            if (firstSplit && epoch == 1)
+                foreach (var bn in average!.modules().OfType<GhostBatchNorm>())
+                    bn.Collate(); // the original collates its EMA model once, at its first switch to evaluation
             var metrics = new EpochMetrics(epoch, recipe.Epochs, trainLoss, trainAccuracy,
                 Evaluate(evaluated, data, tta: false, half), NesterovSgd.LearningRate(recipe, step, stepsPerEpoch),
                 epochSeconds, training.Elapsed.TotalSeconds);

@@ -17,7 +17,7 @@ public sealed class ValidationRuleTests : ApiTestBase
         ["weightDecay"] = 1, ["momentum"] = -0.1, ["maxOptions"] = 0, ["cutout"] = 33, ["trainSubset"] = 50_001, ["width"] = 0.1, ["pool"] = 7,
         ["activation"] = "tanh", ["celuAlpha"] = 1e308, ["ghostBatchNormSplits"] = 512, ["biasLearningRateScale"] = 0, ["biasWeightDecayScale"] = 1e9,
         ["outputScale"] = 1e308, ["whiteningEpsilon"] = 0, ["whiteningImages"] = 0, ["labelSmoothing"] = 1, ["emaMomentum"] = 1, ["emaEvery"] = 0,
-        ["precision"] = "fp8",
+        ["precision"] = "fp8", ["emaCounter"] = "forever", ["emaStatistics"] = "last-split",
     };
 
     private static readonly string[] Switches = ["gpuData", "frozenBatchNormScales", "whitening", "ema", "tta"];

@@ -237,4 +237,54 @@ public sealed class TrickTests
         Same(eighth.forward(x) / 2, sixteenth.forward(x));
         Assert.DoesNotContain(eighth.named_parameters(), p => p.name.StartsWith("classifier.bias", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void The_EMA_counter_restarts_each_epoch_or_runs_over_the_run_as_the_originals()
+    {
+        const int stepsPerEpoch = 97;
+        IEnumerable<int> Updates(EmaCounter counter, int epoch) => Enumerable.Range(0, stepsPerEpoch)
+            .Where(b => Ema.Due(Small with { EmaCounter = counter }, b, (long)(epoch - 1) * stepsPerEpoch + b + 1));
+
+        Assert.Equal([0, 5, 10], Updates(EmaCounter.Epoch, 2).Take(3));
+        Assert.Equal(20, Updates(EmaCounter.Epoch, 2).Count());
+        Assert.Equal([0, 5, 10], Updates(EmaCounter.Run, 1).Take(3));
+        Assert.Equal([3, 8, 13], Updates(EmaCounter.Run, 2).Take(3)); // 97 = 5·19 + 2: the phase shifts by 2 each epoch
+        Assert.Equal([1, 6, 11], Updates(EmaCounter.Run, 3).Take(3));
+    }
+
+    [Fact]
+    public void The_EMA_model_can_evaluate_with_split_0s_statistics_after_a_one_time_collation()
+    {
+        using var bn = new GhostBatchNorm(2, 4, frozenScale: true);
+        using (no_grad())
+        {
+            bn.RunningMean.copy_(tensor(new float[] { 1, 10, 3, 30, 5, 50, 7, 70 })); // splits (1, 10), (3, 30), (5, 50), (7, 70)
+            bn.RunningVar.fill_(1);
+        }
+        bn.eval();
+        using var x = zeros(1, 2, 1, 1);
+
+        Assert.Equal([-4f, -40f], Round(bn.forward(x)));  // the mean of the splits: (4, 40)
+        bn.FirstSplitInEvaluation = true;
+        Assert.Equal([-1f, -10f], Round(bn.forward(x)));  // split 0's
+        bn.Collate();
+        Assert.Equal([-4f, -40f], Round(bn.forward(x)));  // collated: every split holds the mean
+        Assert.Equal(new float[] { 4, 40, 4, 40, 4, 40, 4, 40 }, bn.RunningMean.data<float>().ToArray());
+
+        static float[] Round(Tensor t) => t.flatten().data<float>().Select(v => MathF.Round(v, 3)).ToArray();
+    }
+
+    [Fact]
+    public void The_later_switches_leave_a_recipes_canonical_json_and_hash_alone_at_their_defaults()
+    {
+        var recipe = Presets.Find("tta")!.Recipe;
+        var original = recipe with { EmaCounter = EmaCounter.Run, EmaStatistics = EmaStatistics.FirstSplit };
+
+        Assert.DoesNotContain("emaCounter", RecipeJson.Canonical(recipe));
+        Assert.Contains("\"emaCounter\":\"run\",\"emaStatistics\":\"first-split\"", RecipeJson.Canonical(original));
+        Assert.NotEqual(RecipeJson.Hash(recipe), RecipeJson.Hash(original));
+        Assert.Equal(original, RecipeJson.FromNode(System.Text.Json.Nodes.JsonNode.Parse(RecipeJson.Canonical(original))!));
+        Assert.Equal(recipe, RecipeJson.FromNode(System.Text.Json.Nodes.JsonNode.Parse(RecipeJson.Canonical(recipe))!));
+        Assert.Equal("epoch", RecipeJson.ToNode(recipe)["emaCounter"]!.GetValue<string>()); // overrides and diffs see every field
+    }
 }

@@ -1,0 +1,24 @@
+namespace Runner.Core.Recipes;
+
+/// <summary>How the EMA's every-k-batches counter runs (JSON "epoch", "run").</summary>
+public enum EmaCounter
+{
+    /// <summary>Restarting each epoch: the first batch of every epoch updates the average (Runner's).</summary>
+    Epoch,
+
+    /// <summary>Over the whole run, as the original's update_ema counts: with 97 batches an epoch the phase shifts each epoch.</summary>
+    Run,
+}
+
+/// <summary>Which ghost batch norm statistics the EMA model evaluates with (JSON "mean-of-splits", "first-split").</summary>
+public enum EmaStatistics
+{
+    /// <summary>The mean of the splits' averaged statistics, as the live model evaluates (Runner's).</summary>
+    MeanOfSplits,
+
+    /// <summary>
+    /// Split 0's, after a one-time collation (each split set to the mean of all) at the first evaluation: what the
+    /// original's EMA model does, as it is never switched back to training, where the collation happens.
+    /// </summary>
+    FirstSplit,
+}
