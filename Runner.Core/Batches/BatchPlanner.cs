@@ -45,7 +45,8 @@ public static partial class BatchPlanner
         if (errors.Keys.Any(k => k.StartsWith("arms[", StringComparison.Ordinal)))
             return (null, errors);
 
-        var arms = new List<(string Field, string Name, Variant Variant, bool IsShortcut)>();
+        // A shortcut arm carries its trick and whether it switches it on, for the messages about it.
+        var arms = new List<(string Field, string Name, Variant Variant, (string Trick, bool On)? Shortcut)>();
         Variant? baseVariant = null;
         if (spec.Base is null)
             errors["base"] = ["Give the base recipe: {\"preset\": \"tta\", \"overrides\": {...}}."];
@@ -53,9 +54,9 @@ public static partial class BatchPlanner
         {
             baseVariant = new Variant(spec.Base.Preset ?? DefaultPreset, spec.Base.On, spec.Base.Off, spec.Base.Overrides);
             if (spec.IncludeBase ?? true)
-                arms.Add(("base", spec.Base.Name ?? DefaultBaseName, baseVariant, false));
+                arms.Add(("base", spec.Base.Name ?? DefaultBaseName, baseVariant, null));
             for (var i = 0; i < (spec.Arms?.Count ?? 0); i++)
-                arms.Add(($"arms[{i}]", spec.Arms![i].Name ?? "", ArmVariant(spec.Base, spec.Arms[i]), false));
+                arms.Add(($"arms[{i}]", spec.Arms![i].Name ?? "", ArmVariant(spec.Base, spec.Arms[i]), null));
             foreach (var (shortcut, names, on) in new[] { ("leaveOneOut", spec.LeaveOneOut, false), ("addOneIn", spec.AddOneIn, true) })
                 for (var i = 0; i < (names?.Count ?? 0); i++)
                 {
@@ -67,7 +68,7 @@ public static partial class BatchPlanner
                     var variant = on
                         ? baseVariant with { On = [.. baseVariant.On ?? [], names[i]], Off = baseVariant.Off?.Where(t => t != names[i]).ToList() }
                         : baseVariant with { Off = [.. baseVariant.Off ?? [], names[i]], On = baseVariant.On?.Where(t => t != names[i]).ToList() };
-                    arms.Add(($"{shortcut}[{i}]", $"{(on ? "with" : "no")}-{names[i]}", variant, true));
+                    arms.Add(($"{shortcut}[{i}]", $"{(on ? "with" : "no")}-{names[i]}", variant, (names[i], on)));
                 }
         }
 
@@ -77,20 +78,20 @@ public static partial class BatchPlanner
         var planned = new List<PlannedArm>();
         var seen = new HashSet<string>();
         var baseRecipe = baseVariant?.Build("base.").Recipe;
-        foreach (var (field, armName, variant, isShortcut) in arms)
+        foreach (var (field, armName, variant, shortcut) in arms)
         {
             var nameField = field == "base" ? "base.name" : field.StartsWith("arms[", StringComparison.Ordinal) ? $"{field}.name" : field;
             if (!ArmName().IsMatch(armName))
                 errors[nameField] = [armName.Length == 0 ? "Give the arm a name." : $"'{armName}' is not a usable arm name; use letters, digits and . _ + - (at most 100)."];
             else if (!seen.Add(armName))
                 errors[nameField] = [$"Two arms are named '{armName}'; arm names must be unique."];
-            var (recipe, recipeErrors) = variant.Build(field == "base" ? "base." : isShortcut ? $"{field}: " : $"{field}.");
+            var (recipe, recipeErrors) = variant.Build(field == "base" ? "base." : shortcut is not null ? $"{field}: " : $"{field}.");
             foreach (var (key, messages) in recipeErrors)
                 errors.TryAdd(key, messages);
             if (recipe is null)
                 continue;
-            if (isShortcut && baseRecipe is not null && RecipeJson.Hash(recipe) == RecipeJson.Hash(baseRecipe))
-                errors[field] = [$"Switching '{armName[(armName.IndexOf('-') + 1)..]}' {(armName.StartsWith("with-", StringComparison.Ordinal) ? "on" : "off")} leaves the base recipe unchanged, so this arm would repeat the base."];
+            if (shortcut is { } switched && baseRecipe is not null && RecipeJson.Hash(recipe) == RecipeJson.Hash(baseRecipe))
+                errors[field] = [$"Switching '{switched.Trick}' {(switched.On ? "on" : "off")} leaves the base recipe unchanged, so this arm would repeat the base."];
             if (recipe.TrainSubset is { } subset && subset < recipe.BatchSize)
                 errors.TryAdd($"{field}.overrides.trainSubset", [$"{subset} training images are fewer than one batch of {recipe.BatchSize}."]);
             planned.Add(new PlannedArm(armName, false, variant, recipe));

@@ -7,7 +7,12 @@ public sealed record RunAssignment
     public long BatchId { get; init; }
     public int Attempt { get; init; }
     public long Seed { get; init; }
+    /// <summary>The canonical recipe as validated and stored at submission.</summary>
     public string RecipeJson { get; init; } = "";
+
+    /// <summary>Its SHA-256 as stored at submission: the worker checks it instead of validating the recipe again.</summary>
+    public string RecipeHash { get; init; } = "";
+
     public string? Data { get; init; }
 }
 

@@ -109,9 +109,14 @@ public sealed class RunJob(RunStore runs, RunData data, WorkerIdentity worker, I
         }
     }
 
-    /// <summary>The stored recipe; whether it can run is <see cref="Trainer.Problem"/>'s question.</summary>
+    /// <summary>
+    /// The stored recipe, read back directly: it was validated once, at submission, and its hash proves it is
+    /// what was validated. Whether it can run on this device and data is <see cref="Trainer.Problem"/>'s question.
+    /// </summary>
     private static Recipe Recipe(RunAssignment run)
     {
+        if (RecipeJson.HashOf(run.RecipeJson) != run.RecipeHash)
+            throw new DeterministicRunFailure($"The stored recipe does not match its hash {run.RecipeHash[..Math.Min(12, run.RecipeHash.Length)]}: it was changed after submission.");
         try
         {
             return RecipeJson.FromNode(JsonNode.Parse(run.RecipeJson)!);

@@ -35,8 +35,10 @@ public static class RecipeJson
         return node.ToJsonString(Options);
     }
 
-    public static string Hash(Recipe recipe) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(recipe))));
+    public static string Hash(Recipe recipe) => HashOf(Canonical(recipe));
+
+    /// <summary>The hash of canonical JSON as stored: what a worker checks before it trusts a stored recipe.</summary>
+    public static string HashOf(string canonicalJson) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalJson)));
 
     public static JsonObject ToNode(Recipe recipe) => JsonSerializer.SerializeToNode(recipe, Options)!.AsObject();
 

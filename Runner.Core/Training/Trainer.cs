@@ -119,11 +119,12 @@ public static class Trainer
             data.Device.type == DeviceType.CUDA ? CudaNumerics.Describe() : null);
     }
 
-    /// <summary>Why the recipe cannot run on this data and device, naming the field; null when it can.</summary>
+    /// <summary>
+    /// Why a (validated) recipe cannot run on this data and device, naming the field; null when it can. Recipes
+    /// are validated once, where they are built (submission, the command line), not again here.
+    /// </summary>
     public static string? Problem(Recipe recipe, DeviceData data)
     {
-        if (recipe.Validate() is { Count: > 0 } errors)
-            return $"Invalid recipe: {string.Join(" ", errors.Select(e => $"{e.Key}: {e.Value[0]}"))}";
         if (recipe.Precision == Precision.Fp16 && data.Device.type != DeviceType.CUDA)
             return "Invalid recipe: precision: fp16 needs a CUDA device; use auto or fp32 on the CPU.";
         var count = TrainCount(recipe, data);

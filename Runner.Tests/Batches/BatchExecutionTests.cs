@@ -174,4 +174,22 @@ public sealed class BatchExecutionTests : ApiTestBase
         });
         Assert.Equal(2L, await Db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Failed'"));
     }
+
+    [Fact]
+    public async Task A_stored_recipe_changed_after_submission_is_refused_by_its_hash_not_run()
+    {
+        var id = await Submit(Spec("tampered", epochs: 1, seeds: 1));
+        await Db.ExecuteAsync($"""
+            update runs set recipe = replace(recipe, '"width":0.125', '"width":0.25')
+            where id = (select min(r.id) from runs r join arms a on a.id = r.arm_id where r.batch_id = {id} and a.name = 'base')
+            """);
+        await using var worker = ChildProcess.StartWorker(Db.ConnectionString);
+
+        var batch = await WaitForBatch(id, b => b["status"]!.GetValue<string>() is "completed" or "failed", TimeSpan.FromMinutes(2), worker);
+
+        Assert.Equal((1, 1), (batch["runs"]!["failed"]!.GetValue<int>(), batch["runs"]!["succeeded"]!.GetValue<int>()));
+        var failed = (await Client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs?status=failed"))!.Single()!;
+        Assert.Equal(("base", "deterministic"), (failed["arm"]!.GetValue<string>(), failed["errorKind"]!.GetValue<string>()));
+        Assert.StartsWith("The stored recipe does not match its hash", failed["error"]!.GetValue<string>());
+    }
 }

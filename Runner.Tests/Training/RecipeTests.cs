@@ -190,5 +190,10 @@ public sealed class RecipeTests
         Assert.Contains(changes, c => c.ToString() == "ema: true → false");
         Assert.Contains(changes, c => c.ToString() == "width: 1 → 0.25");
         Assert.Empty(RecipeDiff.Between(baseline, baseline));
+
+        // Stored canonical JSON leaves later switches out at their defaults; the diff still reads both values.
+        var stored = JsonNode.Parse(RecipeJson.Canonical(Presets.Find("tta")!.Recipe));
+        var original = JsonNode.Parse(RecipeJson.Canonical(Presets.Find("tta")!.Recipe with { EmaCounter = EmaCounter.Run }));
+        Assert.Equal("emaCounter: \"epoch\" → \"run\"", Assert.Single(RecipeDiff.Between(stored, original)).ToString());
     }
 }
