@@ -22,8 +22,8 @@ public sealed record Recipe
     public double Momentum { get; init; } = 0.9;
 
     // --- Data and augmentation ---------------------------------------------------------------------
-    /// <summary>Augment on the device in groups (one option per group of examples) instead of per example.</summary>
-    public bool GpuData { get; init; }
+    /// <summary>Augment in groups (one option per group of examples, on the device's copy of the data) instead of per example; on the CPU too.</summary>
+    public bool GroupAugmentation { get; init; }
 
     /// <summary>Most options per transform per epoch for group-wise augmentation.</summary>
     public int MaxOptions { get; init; } = 200;

@@ -18,7 +18,7 @@ public static class RecipeValidation
         ["learningRate"] = new(r => ScheduleProblem(r) is null, r => ScheduleProblem(r)!),
         ["weightDecay"] = new(r => r.WeightDecay is >= 0 and < 1, r => $"{r.WeightDecay} is out of range; use 0 to 1 (per example, e.g. 5e-4)."),
         ["momentum"] = new(r => r.Momentum is >= 0 and < 1, r => $"{r.Momentum} is out of range; use 0 to 1."),
-        ["gpuData"] = Always,
+        ["groupAugmentation"] = Always,
         ["maxOptions"] = new(r => r.MaxOptions is >= 1 and <= 10_000, r => $"{r.MaxOptions} is out of range; use 1 to 10000 options per transform."),
         ["cutout"] = new(r => r.Cutout is >= 0 and <= 32, r => $"{r.Cutout} is out of range; use 0 (off) to 32 pixels."),
         ["trainSubset"] = new(r => r.TrainSubset is null or (>= 1 and <= 50_000), r => $"{r.TrainSubset} is out of range; use 1 to 50000 or leave it out."),

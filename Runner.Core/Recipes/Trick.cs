@@ -13,7 +13,7 @@ public sealed record Trick(string Name, string Description, Func<Recipe, Recipe>
     public static readonly IReadOnlyList<Trick> All =
     [
         new("gpu-data", "Device-resident data with group-wise augmentation (one option per group, ≤200 options per transform per epoch).",
-            r => r with { GpuData = true }, r => r with { GpuData = false }),
+            r => r with { GroupAugmentation = true }, r => r with { GroupAugmentation = false }),
         new("pool-before-bn", "Max-pool moved before batch norm in the pooled blocks (conv → pool → BN → act).",
             r => r with { Pool = PoolPlacement.BeforeBatchNorm }, r => r with { Pool = Baseline.Pool }),
         new("label-smoothing", "Label smoothing α = 0.2.",

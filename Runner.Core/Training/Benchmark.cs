@@ -7,8 +7,10 @@ using F = TorchSharp.torch.nn.functional;
 namespace Runner.Core.Training;
 
 /// <summary>
-/// The pieces `bench` times against the training loop: the compute floor (the same network, loss and
-/// update for the same number of steps on one pre-made batch: no data pipeline, EMA, metrics or
+/// The pieces `bench` times against the training loop: the compute floor (the network built, run and
+/// updated exactly as the loop does — <see cref="Trainer.Build"/>, <see cref="Trainer.TrainingLogits"/>,
+/// <see cref="Trainer.Loss"/>, precision as it resolves on the device — for the same number of steps on one
+/// batch indexed from the training images as the loop indexes its batches: no augmentation, EMA, metrics or
 /// bookkeeping) and the augmentation and batching of one epoch.
 /// </summary>
 public static class Benchmark
@@ -16,19 +18,21 @@ public static class Benchmark
     public static double ComputeFloorSeconds(Recipe recipe, DeviceData data, long steps, long seed)
     {
         manual_seed(seed);
+        var half = recipe.Precision.On(cuda: data.Device.type == DeviceType.CUDA) == Precision.Fp16;
         using var filter = recipe.Whitening ? Whitening.Filter(data.TrainCentre(Math.Min(recipe.WhiteningImages, data.TrainCount)), recipe.WhiteningEpsilon) : null;
-        using var model = new ResNet9(recipe, filter);
-        model.to(data.Device);
+        using var model = Trainer.Build(recipe, filter, data.Device, half);
         model.train();
         using var optimizer = new NesterovSgd(model, recipe);
-        using var x = data.TrainCentre(recipe.BatchSize).clone();
-        using var y = data.TrainLabels.narrow(0, 0, recipe.BatchSize);
+        using var generator = new Generator((ulong)seed);
+        using var index = randperm(data.TrainCount, generator: generator).narrow(0, 0, recipe.BatchSize).to(data.Device);
+        using var x = data.TrainCentre(data.TrainCount).index_select(0, index);
+        using var y = data.TrainLabels.index_select(0, index);
         Synchronize(data.Device);
         var clock = Stopwatch.StartNew();
         for (long step = 1; step <= steps; step++)
         {
             using var scope = NewDisposeScope();
-            var loss = F.cross_entropy(model.forward(x), y, reduction: nn.Reduction.Sum, label_smoothing: recipe.LabelSmoothing);
+            var loss = Trainer.Loss(Trainer.TrainingLogits(model, x, half), y, recipe);
             model.zero_grad();
             loss.backward();
             optimizer.Step(recipe.LearningRate.Values.Max());

@@ -70,7 +70,7 @@ public static class Trainer
             var epochClock = Stopwatch.StartNew();
             model.train();
             using var epochScope = NewDisposeScope();
-            var augmented = recipe.GpuData ? GroupAugmentation.Epoch(padded, recipe, generator) : null;
+            var augmented = recipe.GroupAugmentation ? GroupAugmentation.Epoch(padded, recipe, generator) : null;
             var order = randperm(count, generator: generator).data<long>().ToArray();
             var lossSum = zeros(1, device: data.Device);
             var correct = zeros(1, ScalarType.Int64, device: data.Device);
@@ -83,8 +83,8 @@ public static class Trainer
                 var x = augmented is not null ? augmented.index_select(0, index) : PerExampleAugmentation.Batch(padded, indices, recipe, random);
                 var y = labels.index_select(0, index);
 
-                var logits = model.forward(half ? x.half() : x).to(ScalarType.Float32);
-                var loss = F.cross_entropy(logits, y, reduction: nn.Reduction.Sum, label_smoothing: recipe.LabelSmoothing);
+                var logits = TrainingLogits(model, x, half);
+                var loss = Loss(logits, y, recipe);
                 model.zero_grad();
                 loss.backward();
                 step++;
@@ -156,7 +156,15 @@ public static class Trainer
     public static Tensor Logits(ResNet9 model, Tensor x, bool tta) =>
         tta ? (model.forward(x).to(ScalarType.Float32) + model.forward(x.flip(3)).to(ScalarType.Float32)) / 2 : model.forward(x).to(ScalarType.Float32);
 
-    private static ResNet9 Build(Recipe recipe, Tensor? whitening, Device device, bool half)
+    /// <summary>The forward pass as training runs it: the input in the model's precision, the logits in fp32.</summary>
+    public static Tensor TrainingLogits(ResNet9 model, Tensor x, bool half) => model.forward(half ? x.half() : x).to(ScalarType.Float32);
+
+    /// <summary>The summed (label-smoothed) cross-entropy of Page's update.</summary>
+    public static Tensor Loss(Tensor logits, Tensor labels, Recipe recipe) =>
+        F.cross_entropy(logits, labels, reduction: nn.Reduction.Sum, label_smoothing: recipe.LabelSmoothing);
+
+    /// <summary>The network as every run builds it: on the device, in fp16 with fp32 batch norm when <paramref name="half"/>.</summary>
+    public static ResNet9 Build(Recipe recipe, Tensor? whitening, Device device, bool half)
     {
         var model = new ResNet9(recipe, whitening);
         model.to(device);

@@ -20,7 +20,7 @@ public sealed class ValidationRuleTests : ApiTestBase
         ["precision"] = "fp8", ["emaCounter"] = "forever", ["emaStatistics"] = "last-split",
     };
 
-    private static readonly string[] Switches = ["gpuData", "frozenBatchNormScales", "whitening", "ema", "tta"];
+    private static readonly string[] Switches = ["groupAugmentation", "frozenBatchNormScales", "whitening", "ema", "tta"];
 
     [Fact]
     public void Every_recipe_field_has_a_stated_range_and_a_new_field_would_be_refused()

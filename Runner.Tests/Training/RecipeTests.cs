@@ -91,7 +91,8 @@ public sealed class RecipeTests
 
     /// <summary>
     /// The canonical recipes' hashes before the presets were built from the tricks (2026-11-26): building them
-    /// from Trick.On changed nothing; the one change is the precision, now auto (the reference's fp16 on CUDA).
+    /// from Trick.On changed nothing; the changes are the precision, now auto (the reference's fp16 on CUDA), and
+    /// the name of gpuData, now groupAugmentation.
     /// </summary>
     [Fact]
     public void Presets_built_by_switching_tricks_on_are_the_recipes_they_replaced_but_for_the_precision()
@@ -109,7 +110,9 @@ public sealed class RecipeTests
             ["ema"] = "050c72b784792d19c28392df2e2fc0e40f6f345d93822b83aa1fd790b7548833",
             ["tta"] = "b20b845fb59549be540dc82569b7fd0c1858ce5f13a8486911a8de4088c384c2",
         };
-        Assert.Equal(before, Presets.All.ToDictionary(p => p.Name, p => RecipeJson.Hash(p.Recipe with { Precision = Precision.Fp32 })));
+        // The canonical JSON as it was written then: fp32, and groupAugmentation still named gpuData.
+        Assert.Equal(before, Presets.All.ToDictionary(p => p.Name,
+            p => RecipeJson.HashOf(RecipeJson.Canonical(p.Recipe with { Precision = Precision.Fp32 }).Replace("\"groupAugmentation\":", "\"gpuData\":"))));
         Assert.All(Presets.All, p => Assert.Equal(Precision.Auto, p.Recipe.Precision));
         var json = RecipeJson.ToNode(Preset("tta"));
         Assert.Equal(("auto", "celu"), (json["precision"]!.GetValue<string>(), json["activation"]!.GetValue<string>()));
