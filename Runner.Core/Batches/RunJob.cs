@@ -14,7 +14,7 @@ namespace Runner.Core.Batches;
 /// the job claims the run under a new attempt number and every write is fenced by it (<see cref="RunStore"/>):
 /// the stored result is always that of one complete execution.
 /// </summary>
-public sealed class RunJob(RunStore runs, RunData data, WorkerIdentity worker, ILogger<RunJob> logger)
+public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentity worker, ILogger<RunJob> logger)
 {
     /// <summary>Retries of a transient failure (device lost, out of memory); deterministic failures get none.</summary>
     public const int TransientRetries = 2;
@@ -54,7 +54,7 @@ public sealed class RunJob(RunStore runs, RunData data, WorkerIdentity worker, I
                     logger.LogInformation("Run {RunId} epoch {Epoch}/{Epochs}: train loss {Loss:F4}, train {TrainAccuracy:P2}, test {TestAccuracy:P2}, {Seconds:F1} s",
                         runId, e.Epoch, e.Epochs, e.TrainLoss, e.TrainAccuracy, e.TestAccuracy, e.EpochSeconds);
                 },
-                onBatch: p =>
+                onStep: p =>
                 {
                     if (p.Step > 1 && progress.Elapsed < ProgressEvery)
                         return;

@@ -14,8 +14,8 @@ public sealed record EpochMetrics(
     double EpochSeconds,
     double TrainingSeconds);
 
-/// <summary>Where a run is within its batches, for progress bars with the time left.</summary>
-public sealed record BatchProgress(int Epoch, long Step, long TotalSteps, TimeSpan Elapsed)
+/// <summary>Where a run is within its training steps (mini-batches), for progress bars with the time left.</summary>
+public sealed record StepProgress(int Epoch, long Step, long TotalSteps, TimeSpan Elapsed)
 {
     public TimeSpan Remaining => Step == 0 ? TimeSpan.Zero : Elapsed / Step * (TotalSteps - Step);
 }

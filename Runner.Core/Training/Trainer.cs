@@ -22,7 +22,7 @@ public static class Trainer
         long seed,
         DeviceDescription device,
         Action<EpochMetrics>? onEpoch = null,
-        Action<BatchProgress>? onBatch = null,
+        Action<StepProgress>? onStep = null,
         CancellationToken ct = default)
     {
         if (Problem(recipe, data) is { } problem)
@@ -95,7 +95,7 @@ public static class Trainer
 
                 lossSum.add_(loss.detach());
                 correct.add_(logits.argmax(1).eq(y).sum());
-                onBatch?.Invoke(new BatchProgress(epoch, step, totalSteps, training.Elapsed));
+                onStep?.Invoke(new StepProgress(epoch, step, totalSteps, training.Elapsed));
             }
             var trainLoss = lossSum.item<float>() / (stepsPerEpoch * recipe.BatchSize);
             var trainAccuracy = (double)correct.item<long>() / (stepsPerEpoch * recipe.BatchSize);

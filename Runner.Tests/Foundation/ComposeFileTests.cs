@@ -58,7 +58,7 @@ public sealed class ComposeFileTests
     private static readonly string[] WorkerKeys =
     [
         .. SharedKeys, .. OptionKeys(WorkerOptions.SectionName, typeof(WorkerOptions)),
-        .. OptionKeys(RunDataOptions.SectionName, typeof(RunDataOptions)), Cifar10Loader.CacheVariable,
+        .. OptionKeys(DatasetOptions.SectionName, typeof(DatasetOptions)), Cifar10Loader.CacheVariable,
     ];
 
     private static string[] WorkerServices => Services.Keys.Where(k => k.StartsWith("worker-", StringComparison.Ordinal)).ToArray();

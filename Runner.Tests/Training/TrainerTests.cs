@@ -84,7 +84,7 @@ public sealed class TrainerTests
         using var cancel = new CancellationTokenSource();
         long lastStep = 0;
         Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Run(Tiny, Synthetic.Value, 1, Cpu,
-            onBatch: p =>
+            onStep: p =>
             {
                 lastStep = p.Step;
                 if (p.Step == 3)
@@ -97,8 +97,8 @@ public sealed class TrainerTests
     [Fact]
     public void Results_report_tta_only_when_it_is_on_and_progress_counts_every_step()
     {
-        var progress = new List<BatchProgress>();
-        var with = Trainer.Run(Tiny, Synthetic.Value, 2, Cpu, onBatch: progress.Add);
+        var progress = new List<StepProgress>();
+        var with = Trainer.Run(Tiny, Synthetic.Value, 2, Cpu, onStep: progress.Add);
         var without = Trainer.Run(Tiny with { Tta = false }, Synthetic.Value, 2, Cpu);
 
         Assert.NotNull(with.TtaAccuracy);

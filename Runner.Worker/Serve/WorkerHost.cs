@@ -65,9 +65,9 @@ public static class WorkerHost
             .AddSingleton<ProbeStore>()
             .AddTransient<ProbeJob>()
             .AddSingleton<RunStore>()
-            .AddSingleton<RunData>()
+            .AddSingleton<DeviceDatasetCache>()
             .AddTransient<RunJob>();
-        builder.Services.Configure<RunDataOptions>(builder.Configuration.GetSection(RunDataOptions.SectionName));
+        builder.Services.Configure<DatasetOptions>(builder.Configuration.GetSection(DatasetOptions.SectionName));
         // Registered before the Hangfire server so that it stops after it: the worker is marked
         // stopped only once its job has been handed back.
         builder.Services.AddHostedService<WorkerHeartbeat>();

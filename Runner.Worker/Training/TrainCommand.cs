@@ -30,7 +30,7 @@ public static class TrainCommand
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{m.Epoch,5}  {m.TrainLoss,10:F4}  {m.TrainAccuracy,9:P2}  {m.TestAccuracy,8:P2}  {m.LearningRate,10:F4}  {m.EpochSeconds,7:F1}  {m.TrainingSeconds,10:F1}"));
                 },
-                onBatch: interactive ? p => Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
+                onStep: interactive ? p => Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
                     $"\repoch {p.Epoch}  step {p.Step}/{p.TotalSteps}  {p.Elapsed:mm\\:ss} elapsed, {p.Remaining:mm\\:ss} left ")) : null,
                 ct: ct);
 

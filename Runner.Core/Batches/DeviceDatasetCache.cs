@@ -8,7 +8,7 @@ using Runner.Core.Workers;
 namespace Runner.Core.Batches;
 
 /// <summary>Where a worker finds CIFAR-10 when a batch names no data (section <c>Data</c>); empty means the download cache.</summary>
-public sealed class RunDataOptions
+public sealed class DatasetOptions
 {
     public const string SectionName = "Data";
 
@@ -19,7 +19,7 @@ public sealed class RunDataOptions
 /// The dataset on the worker's device, kept between jobs: back-to-back runs of a batch pay for reading,
 /// normalising and padding once. One dataset is kept; a run on other data replaces it.
 /// </summary>
-public sealed class RunData(WorkerIdentity worker, IOptions<RunDataOptions> options, ILogger<RunData> logger) : IDisposable
+public sealed class DeviceDatasetCache(WorkerIdentity worker, IOptions<DatasetOptions> options, ILogger<DeviceDatasetCache> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _key;
