@@ -32,7 +32,12 @@ public static class ApiSetup
         builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName)
             .Validate(o => o.TrustedProxies.All(p => System.Net.IPAddress.TryParse(p, out _)), $"{AccessOptions.SectionName}:TrustedProxies must list IP addresses.")
             .ValidateOnStart();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new FiniteDoubleConverter()));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new FiniteDoubleConverter());
+            // Closed sets (statuses, precisions) are types in the code and their lower-case names in JSON.
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+        });
         builder.Services.AddOptions<WorkersOptions>().BindConfiguration(WorkersOptions.SectionName)
             .Validate(o => o.LostAfterSeconds > 0, $"{WorkersOptions.SectionName}:LostAfterSeconds must be positive.")
             .ValidateOnStart();

@@ -103,7 +103,7 @@ public static class BatchesApi
         string? status, string? name, string? limit, string? offset, BatchStore store, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        status = QueryValue.OneOf(status, "status", BatchStatus.All, "a batch status", errors);
+        status = QueryValue.OneOf(status, "status", Statuses.BatchNames, "a batch status", errors);
         var part = QueryValue.Text(name, "name", BatchPlanner.MaxNameLength, errors);
         var take = QueryValue.Int(limit, "limit", 1, MaxPageSize, errors) ?? 50;
         var skip = QueryValue.Int(offset, "offset", 0, int.MaxValue, errors) ?? 0;
@@ -120,7 +120,7 @@ public static class BatchesApi
         long id, string? arm, string? status, string? format, HttpRequest http, BatchStore store, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        status = QueryValue.OneOf(status, "status", RunStatus.All, "a run status", errors);
+        status = QueryValue.OneOf(status, "status", Statuses.RunNames, "a run status", errors);
         format = QueryValue.OneOf(format, "format", ["json", "csv"], "a format", errors);
         arm = QueryValue.Text(arm, "arm", 100, errors);
         if (errors.Count > 0)
@@ -182,9 +182,9 @@ public static class BatchesApi
         if (!found)
             return TypedResults.NotFound();
         var detail = (await store.DetailAsync(id, ct))!;
-        if (!changed && detail.Batch.Status != "cancelled")
+        if (!changed && detail.Batch.Status != BatchStatus.Cancelled)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Batch already finished",
-                detail: $"Batch {id} is {detail.Batch.Status}; only a queued or running batch can be cancelled.");
+                detail: $"Batch {id} is {detail.Batch.Status.Name()}; only a queued or running batch can be cancelled.");
         foreach (var jobId in jobIds)
             jobs.Delete(jobId);
         return TypedResults.Ok(detail);

@@ -11,7 +11,7 @@ public static class BatchText
     {
         var r = detail.Batch.Runs;
         var from = detail.Progress.EstimatedFrom is { } source && source != "finished runs" ? $" (estimated from {source})" : "";
-        var left = detail.Progress.SecondsLeft is { } s && BatchStatus.IsActive(detail.Batch.Status) ? $"; about {Duration(s)} left{from}" : "";
+        var left = detail.Progress.SecondsLeft is { } s && detail.Batch.Status.IsActive() ? $"; about {Duration(s)} left{from}" : "";
         var mean = detail.Progress.MeanRunSeconds is { } m ? $"; {(from.Length > 0 ? "expected" : "mean")} run {Duration(m)}" : "";
         var ahead = detail.RunsAhead is > 0 and var n ? $"; {n} queued runs of other batches go first on the {detail.Batch.Queue} workers" : "";
         return $"{r.Finished} of {r.Total} runs finished: {r.Succeeded} done, {r.Running} running, {r.Queued} queued, {r.Failed} failed, {r.Cancelled} cancelled{mean}{left}{ahead}.";

@@ -71,7 +71,7 @@ public static class PagesApi
         var start = QueryValue.Int(offset, "offset", 0, int.MaxValue, errors) ?? 0;
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
-        var known = status is not null && BatchStatus.All.Contains(status) ? status : null;
+        var known = status is not null && Statuses.BatchNames.Contains(status) ? status : null;
         var (items, total) = await store.ListAsync(known, null, BatchListPage.PageSize, start, ct);
         var headlines = new Dictionary<long, string>();
         foreach (var batch in items.Where(b => b.Runs.Succeeded > 0))

@@ -6,7 +6,7 @@ namespace Runner.Core.Batches;
 /// <c>GET /batches/{id}/analysis</c>: the statistics over the runs finished so far, saying how many runs
 /// it rests on (it is available while the batch still runs).
 /// </summary>
-public sealed record BatchAnalysis(long BatchId, string Batch, string Status, int RunsTotal, int RunsFinished, int RunsUsed, string BasedOn, AnalysisResult Analysis)
+public sealed record BatchAnalysis(long BatchId, string Batch, BatchStatus Status, int RunsTotal, int RunsFinished, int RunsUsed, string BasedOn, AnalysisResult Analysis)
 {
     /// <summary>
     /// The batch's own analysis settings for a metric: its level, correction and test, the metric's goal, and
@@ -26,7 +26,7 @@ public sealed record BatchAnalysis(long BatchId, string Batch, string Status, in
     {
         var used = arms.Sum(a => a.Finite.Count);
         var basedOn = $"{used} of {batch.Runs.Total} runs with a value of {metric.Name}"
-            + (BatchStatus.IsActive(batch.Status) ? $"; the batch is still {batch.Status} ({batch.Runs.Finished} of {batch.Runs.Total} runs finished), so this is an interim analysis." : ".");
+            + (batch.Status.IsActive() ? $"; the batch is still {batch.Status.Name()} ({batch.Runs.Finished} of {batch.Runs.Total} runs finished), so this is an interim analysis." : ".");
         var analysis = AblationAnalysis.Analyze(arms, batch.Baseline, settings, metric.Name);
         if (provenance is { Count: > 0 } && RunProvenance.Notes(provenance) is { Count: > 0 } notes)
             analysis = analysis with { Notes = [.. analysis.Notes, .. notes] };

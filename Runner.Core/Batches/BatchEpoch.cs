@@ -7,7 +7,7 @@ public sealed record BatchEpoch
     public long RunId { get; init; }
     public string Arm { get; init; } = "";
     public long Seed { get; init; }
-    public string Status { get; init; } = "";
+    public RunStatus Status { get; init; }
     public int Attempt { get; init; }
     public int Epoch { get; init; }
     public double TrainLoss { get; init; }

@@ -8,7 +8,7 @@ public sealed record BatchRecord
 {
     public long Id { get; init; }
     public string Name { get; init; } = "";
-    public string Status { get; init; } = "";
+    public BatchStatus Status { get; init; }
     public long[] Seeds { get; init; } = [];
     public string Baseline { get; init; } = "";
     public string Metric { get; init; } = "";

@@ -264,7 +264,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
             "select status from batches where id = @id for update", new { id }, tx, cancellationToken: ct));
         if (status is null)
             return (false, false, []);
-        if (!BatchStatus.IsActive(status))
+        if (Statuses.BatchStatusNamed(status)?.IsActive() != true)
             return (true, false, []);
         await connection.ExecuteAsync(new CommandDefinition(
             "update batches set status = 'cancelled', cancelled_at = now(), finished_at = now() where id = @id", new { id }, tx, cancellationToken: ct));

@@ -42,9 +42,9 @@ public sealed record CrossBatchComparison(string Metric, IReadOnlyList<ComparedA
                 if (detail.Arms.FirstOrDefault(a => a.Name == reference.Arm) is not { } arm)
                     return (null, $"Batch {reference.BatchId} has no arm '{reference.Arm}'.");
                 var runs = await store.RunsAsync(reference.BatchId, reference.Arm, null, ct);
-                var succeeded = runs.Where(r => r.Status == "succeeded").ToList();
+                var succeeded = runs.Where(r => r.Status == RunStatus.Succeeded).ToList();
                 samples.Add(new ArmSamples(reference.Label, succeeded.Select(r => r.Value(metric)).ToList(), succeeded.Select(r => r.Seed).ToList(),
-                    runs.Count(r => r.Status == "failed"), runs.Count(r => r.Status == "cancelled")));
+                    runs.Count(r => r.Status == RunStatus.Failed), runs.Count(r => r.Status == RunStatus.Cancelled)));
                 values[reference.Label] = succeeded.Where(r => r.Value(metric) is { } v && double.IsFinite(v)).Select(r => (r.Seed, r.Value(metric)!.Value)).ToList();
                 arms.Add(new ComparedArm(reference.Label, detail.Batch.Id, detail.Batch.Name, arm.Name, arm.RecipeHash, detail.Batch.Data,
                     succeeded.Select(r => (r.DeviceName is null ? r.Device : $"{r.Device} ({r.DeviceName})") + (r.Precision is null ? "" : $", {r.Precision}")).OfType<string>().Distinct().Order().ToList(),

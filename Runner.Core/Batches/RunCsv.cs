@@ -6,7 +6,7 @@ public static class RunCsv
     private static readonly (string Header, Func<(BatchRecord Batch, RunRecord Run), object?> Value)[] Columns =
     [
         ("batch_id", x => x.Batch.Id), ("batch", x => x.Batch.Name), ("run_id", x => x.Run.Id), ("arm", x => x.Run.Arm),
-        ("is_baseline", x => x.Run.IsBaseline), ("seed", x => x.Run.Seed), ("status", x => x.Run.Status), ("attempt", x => x.Run.Attempt),
+        ("is_baseline", x => x.Run.IsBaseline), ("seed", x => x.Run.Seed), ("status", x => x.Run.Status.Name()), ("attempt", x => x.Run.Attempt),
         ("test_accuracy", x => x.Run.TestAccuracy), ("tta_accuracy", x => x.Run.TtaAccuracy), ("train_loss", x => x.Run.TrainLoss),
         ("train_accuracy", x => x.Run.TrainAccuracy), ("training_seconds", x => x.Run.TrainingSeconds), ("total_seconds", x => x.Run.TotalSeconds),
         ("steps", x => x.Run.Steps), ("queued_at", x => x.Run.QueuedAt), ("started_at", x => x.Run.StartedAt), ("first_step_seconds", x => x.Run.FirstStepSeconds),

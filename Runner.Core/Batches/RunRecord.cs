@@ -12,7 +12,7 @@ public sealed record RunRecord
     public bool IsBaseline { get; init; }
     public long Seed { get; init; }
     public int Position { get; init; }
-    public string Status { get; init; } = "";
+    public RunStatus Status { get; init; }
     public int Attempt { get; init; }
     public string? JobId { get; init; }
     public string? WorkerName { get; init; }

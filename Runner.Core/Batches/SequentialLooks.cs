@@ -57,7 +57,7 @@ public static class SequentialLooks
     {
         var batch = await connection.QuerySingleAsync<(string? Sequential, long[] Seeds, string Metric, double Level, string Test, string Status)>(new CommandDefinition(
             "select sequential::text, seeds, metric, level, test, status from batches where id = @batchId", new { batchId }, tx, cancellationToken: ct));
-        if (batch.Sequential is null || !BatchStatus.IsActive(batch.Status))
+        if (batch.Sequential is null || Statuses.BatchStatusNamed(batch.Status)?.IsActive() != true)
             return 0;
         var arms = (await connection.QueryAsync<(long Id, string Name, bool IsBaseline, string? Decision)>(new CommandDefinition(
             "select id, name, is_baseline, decision from arms where batch_id = @batchId order by position", new { batchId }, tx, cancellationToken: ct))).ToList();

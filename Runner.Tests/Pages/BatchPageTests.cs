@@ -19,13 +19,13 @@ public sealed class BatchPageTests
         var arms = new[] { ("base", Base), ("with-trick", Better), ("no-trick", Same) };
         var runs = arms.SelectMany((a, i) => a.Item2.Select((v, seed) => new RunRecord
         {
-            Id = i * 10 + seed + 1, BatchId = 7, Arm = a.Item1, IsBaseline = i == 0, Seed = seed, Status = "succeeded", Attempt = 1,
+            Id = i * 10 + seed + 1, BatchId = 7, Arm = a.Item1, IsBaseline = i == 0, Seed = seed, Status = RunStatus.Succeeded, Attempt = 1,
             JobId = $"{100 + i * 10 + seed}", TestAccuracy = v, TrainingSeconds = 12.5, RecipeHash = new string('a', 64),
         })).ToList();
         var counts = new RunCounts { Total = 15, Succeeded = status == "completed" ? 15 : 12, Running = status == "completed" ? 0 : 1, Queued = status == "completed" ? 0 : 2 };
         var batch = new BatchRecord
         {
-            Id = 7, Name = "trick study", Status = status, Seeds = [0, 1, 2, 3, 4], Baseline = "base", Metric = "test-accuracy", Level = 0.95,
+            Id = 7, Name = "trick study", Status = Statuses.BatchStatusNamed(status)!.Value, Seeds = [0, 1, 2, 3, 4], Baseline = "base", Metric = "test-accuracy", Level = 0.95,
             Correction = "holm", Test = "welch", Queue = "gpu", Priority = "normal", CreatedAt = new DateTime(2026, 11, 25, 9, 0, 0, DateTimeKind.Utc), Runs = counts,
         };
         var armRecords = arms.Select((a, i) => new ArmRecord
@@ -156,7 +156,7 @@ public sealed class BatchPageTests
         Assert.Matches(new Regex("class=\"tick\">0(\\.0+)?</text>"), Regex.Match(html, "<figure id=\"run-learning-rate\">(.*?)</figure>", RegexOptions.Singleline).Value);
         Assert.Matches(new Regex("</div>\\s*<table id=\"epochs\">"), html); // the epoch table is not a flex item stretched beside the plots
         Assert.DoesNotContain("run-live", html); // a finished run's page stays still
-        var running = PageHtml.Render<RunPage>("Detail", new RunDetail(run with { Status = "running", StepsDone = 30, StepsTotal = 64 },
+        var running = PageHtml.Render<RunPage>("Detail", new RunDetail(run with { Status = RunStatus.Running, StepsDone = 30, StepsTotal = 64 },
             System.Text.Json.Nodes.JsonNode.Parse("""{"epochs": 2}"""), epochs[..1]));
         Assert.Contains($"id=\"run-live\" data-run=\"{run.Id}\" data-status=\"running\" data-epochs=\"1\"", running);
         Assert.Contains($"<script src=\"{PageLayout.ScriptPath}\"></script>", running);
@@ -182,7 +182,7 @@ public sealed class BatchPageTests
     public void A_running_run_shows_its_steps_and_how_long_it_has_run()
     {
         var model = Model("running");
-        var running = model.Runs[0] with { Status = "running", StepsDone = 12, StepsTotal = 40, StartedAt = DateTime.UtcNow.AddSeconds(-75), TestAccuracy = null };
+        var running = model.Runs[0] with { Status = RunStatus.Running, StepsDone = 12, StepsTotal = 40, StartedAt = DateTime.UtcNow.AddSeconds(-75), TestAccuracy = null };
         var html = PageHtml.Render<BatchPage>("Model", model with { Runs = [running, .. model.Runs.Skip(1)] });
 
         Assert.Matches("data-field=\"run-progress\">12/40 steps, 1 min 1[45] s<", html);

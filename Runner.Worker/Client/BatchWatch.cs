@@ -57,7 +57,7 @@ public static class BatchWatch
         return detail["batch"]!;
     }
 
-    public static bool Finished(JsonNode detail) => !BatchStatus.IsActive(detail["batch"]!["status"]!.GetValue<string>());
+    public static bool Finished(JsonNode detail) => Statuses.BatchStatusNamed(detail["batch"]!["status"]!.GetValue<string>())?.IsActive() != true;
 
     public static string Line(JsonNode detail)
     {

@@ -137,7 +137,7 @@ public static class ServiceBenchCommand
 
     private static async Task<JsonArray> WaitFinished(ApiClient api, long id, CancellationToken ct)
     {
-        while (BatchStatus.IsActive((await api.GetAsync($"/batches/{id}", ct))["batch"]!["status"]!.GetValue<string>()))
+        while (Statuses.BatchStatusNamed((await api.GetAsync($"/batches/{id}", ct))["batch"]!["status"]!.GetValue<string>())?.IsActive() == true)
             await Task.Delay(50, ct);
         var runs = (await api.GetAsync($"/batches/{id}/runs", ct)).AsArray();
         if (runs.FirstOrDefault(r => r!["status"]!.GetValue<string>() != "succeeded") is { } failed)
