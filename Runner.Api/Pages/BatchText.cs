@@ -47,7 +47,7 @@ public static class BatchText
         var paired = c.Paired?.PTwoSided is { } pp ? $" (paired p = {MetricFormat.P(pp)})" : "";
         var resolve = c.Verdict is Verdict.NoSignificantDifference or Verdict.Undecided && c.RunsPerArmToDetectObserved is { } n
             ? $"; about {Math.Ceiling(n):0} runs per arm would resolve the observed difference" : "";
-        return ($"{c.Arm} − {c.Against} = {format.Difference(t.Difference ?? double.NaN)}{interval}{p}{paired}: ", Verdict.Describe(c.Verdict, analysis.Margin), resolve);
+        return ($"{c.Arm} − {c.Against} = {format.Difference(t.Difference ?? double.NaN)}{interval}{p}{paired}: ", c.Verdict.Describe(analysis.Margin), resolve);
     }
 
     /// <summary>A batch's result in one line for the batch list: its clearest comparison (smallest adjusted p) and how many arms were shown different.</summary>
@@ -59,6 +59,6 @@ public static class BatchText
         var clearest = tested.MinBy(c => c.PAdjusted ?? 1)!;
         var shown = tested.Count(c => c.Verdict is Verdict.Better or Verdict.Worse);
         var p = clearest.PAdjusted is { } adjusted ? $", p = {MetricFormat.P(adjusted)}" : "";
-        return $"{clearest.Arm}: {format.Difference(clearest.Test.Difference!.Value)}{p}, {Verdict.Describe(clearest.Verdict, analysis.Margin)} ({shown} of {tested.Count} arms differ)";
+        return $"{clearest.Arm}: {format.Difference(clearest.Test.Difference!.Value)}{p}, {clearest.Verdict.Describe(analysis.Margin)} ({shown} of {tested.Count} arms differ)";
     }
 }

@@ -28,11 +28,21 @@ public static class PageFormat
     /// <summary>An SVG coordinate.</summary>
     public static string N(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    public static string VerdictClass(string? verdict) => verdict switch
+    /// <summary>The style of a verdict: better, worse and equivalent stand out, the rest is muted.</summary>
+    public static string VerdictClass(Verdict? verdict) => verdict switch
     {
         Verdict.Better => "better",
         Verdict.Worse => "worse",
         Verdict.Equivalent => "equivalent",
+        _ => "muted",
+    };
+
+    /// <summary>The style of a sequential look's decision, by the same rule.</summary>
+    public static string DecisionClass(string? decision) => decision switch
+    {
+        "better" => "better",
+        "worse" => "worse",
+        "equivalent" => "equivalent",
         _ => "muted",
     };
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Runner.Core.Statistics;
 
 public sealed record AnalysisResult(
@@ -30,7 +32,7 @@ public sealed record ArmComparison(
     double? PAdjusted,
     Equivalence? Equivalence,
     double? EquivalencePAdjusted,
-    string Verdict,
+    Verdict Verdict,
     double? RunsPerArmToDetectObserved);
 
 /// <summary>
@@ -48,20 +50,36 @@ public sealed record Planning(
     double? RunsPerArmForTarget,
     string Summary);
 
-public static class Verdict
+/// <summary>What a comparison shows (JSON: its words, "no significant difference").</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Verdict>))]
+public enum Verdict
 {
-    /// <summary>The verdict as a sentence part, with the margin where it matters ("equivalent within ±0.001").</summary>
-    public static string Describe(string verdict, double? margin) =>
-        verdict == Equivalent && margin is { } m ? $"equivalent within ±{AblationAnalysis.Format(m)}" : verdict;
-
-    public const string Better = "better";
-    public const string Worse = "worse";
-    public const string NoSignificantDifference = "no significant difference";
+    [JsonStringEnumMemberName("better")] Better,
+    [JsonStringEnumMemberName("worse")] Worse,
+    [JsonStringEnumMemberName("no significant difference")] NoSignificantDifference,
 
     /// <summary>With a margin: the difference lies within ±δ (TOST).</summary>
-    public const string Equivalent = "equivalent";
+    [JsonStringEnumMemberName("equivalent")] Equivalent,
 
     /// <summary>With a margin: neither a difference nor equivalence is shown yet.</summary>
-    public const string Undecided = "undecided";
-    public const string NotTested = "not tested";
+    [JsonStringEnumMemberName("undecided")] Undecided,
+    [JsonStringEnumMemberName("not tested")] NotTested,
+}
+
+public static class Verdicts
+{
+    /// <summary>The verdict's words: "no significant difference".</summary>
+    public static string Name(this Verdict verdict) => verdict switch
+    {
+        Verdict.Better => "better",
+        Verdict.Worse => "worse",
+        Verdict.NoSignificantDifference => "no significant difference",
+        Verdict.Equivalent => "equivalent",
+        Verdict.Undecided => "undecided",
+        _ => "not tested",
+    };
+
+    /// <summary>The verdict as a sentence part, with the margin where it matters ("equivalent within ±0.001").</summary>
+    public static string Describe(this Verdict verdict, double? margin) =>
+        verdict == Verdict.Equivalent && margin is { } m ? $"equivalent within ±{AblationAnalysis.Format(m)}" : verdict.Name();
 }

@@ -52,7 +52,7 @@ public static class AnalysisTable
                 var cells = new List<string> { $"{c.Arm} - {c.Against}", F(t.Difference), Interval(t.CiLow, t.CiHigh), F(t.T), F(t.Df), P(t.PTwoSided), P(c.PAdjusted), F(t.HedgesG) };
                 if (r.Margin is not null)
                     cells.AddRange([P(c.Equivalence?.P), P(c.EquivalencePAdjusted)]);
-                cells.AddRange([Verdict.Describe(c.Verdict, r.Margin), F(c.Paired?.Difference), P(c.Paired?.PTwoSided),
+                cells.AddRange([c.Verdict.Describe(r.Margin), F(c.Paired?.Difference), P(c.Paired?.PTwoSided),
                     c.RunsPerArmToDetectObserved is { } n ? Math.Ceiling(n).ToString("0", CultureInfo.InvariantCulture) : "-"]);
                 Row(comparisons, [.. cells]);
             }

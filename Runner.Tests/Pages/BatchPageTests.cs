@@ -69,8 +69,8 @@ public sealed class BatchPageTests
         var better = analysis.Comparisons.Single(c => c.Arm == "with-trick");
         var same = analysis.Comparisons.Single(c => c.Arm == "no-trick");
 
-        Assert.Equal("better", better.Verdict);
-        Assert.Equal("no significant difference", same.Verdict);
+        Assert.Equal(Verdict.Better, better.Verdict);
+        Assert.Equal(Verdict.NoSignificantDifference, same.Verdict);
         Assert.Equal("better", Cell(html, "with-trick", "verdict"));
         Assert.Equal("no significant difference", Cell(html, "no-trick", "verdict"));
         Assert.Contains("class=\"better\"", Regex.Match(html, "<tr data-arm=\"with-trick\">.*?</tr>", RegexOptions.Singleline).Value);

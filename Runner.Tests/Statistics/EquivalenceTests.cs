@@ -64,7 +64,7 @@ public sealed class EquivalenceTests
             (verdicts["same"], verdicts["better"], verdicts["worse"], verdicts["unclear"]));
         Assert.All(result.Comparisons, c => Assert.NotNull(c.Equivalence));
         Assert.Equal(0.0015, result.Margin);
-        Assert.Equal("equivalent within ±0.0015", Verdict.Describe(Verdict.Equivalent, result.Margin));
+        Assert.Equal("equivalent within ±0.0015", Verdict.Equivalent.Describe(result.Margin));
         Assert.Contains("TOST p", AnalysisTable.Render(result));
 
         var withoutMargin = AblationAnalysis.Analyze(arms, "base", new AnalysisSettings());
