@@ -17,12 +17,7 @@ public sealed class BatchExecutionTests : ApiTestBase
          "leaveOneOut": ["ema"], "seeds": {{{seeds}}}, "queue": "cpu", "data": {{{data}}}}
         """;
 
-    private async Task<long> Submit(string json)
-    {
-        using var response = await Client.PostAsync("/batches", new StringContent(json, Encoding.UTF8, "application/json"));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["batch"]!["id"]!.GetValue<long>();
-    }
+    private Task<long> Submit(string json) => SubmitBatchAsync(json);
 
     private async Task<JsonNode> Batch(long id) => (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["batch"]!;
 

@@ -16,12 +16,7 @@ public sealed class CompareTests : ApiTestBase
          "arms": [{"name": "no-ema", "off": ["ema"]}], "seeds": 4, "queue": "cpu", "data": "DATA"}
         """;
 
-    private async Task<long> Submit(string name, string data)
-    {
-        using var response = await Client.PostAsync("/batches", new StringContent(Spec.Replace("NAME", name).Replace("DATA", data), Encoding.UTF8, "application/json"));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["batch"]!["id"]!.GetValue<long>();
-    }
+    private Task<long> Submit(string name, string data) => SubmitBatchAsync(Spec.Replace("NAME", name).Replace("DATA", data));
 
     /// <summary>Finishes every run of an arm as a worker on <paramref name="device"/> would, with the given accuracies by seed.</summary>
     private async Task Finish(long batchId, string arm, string device, params double[] accuracies)

@@ -19,12 +19,7 @@ public sealed class SequentialBatchTests : ApiTestBase
          "seeds": 6, "sequential": {"looks": 2}, "queue": "cpu", "data": "synthetic:512"}
         """;
 
-    private async Task<long> Submit(string json)
-    {
-        using var response = await Client.PostAsync("/batches", new StringContent(json, Encoding.UTF8, "application/json"));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["batch"]!["id"]!.GetValue<long>();
-    }
+    private Task<long> Submit(string json) => SubmitBatchAsync(json);
 
     /// <summary>Finishes the runs of the given arms and seeds with accuracies around the given means, as a worker would, and takes the looks due.</summary>
     private async Task<int> Finish(long batchId, IEnumerable<long> seeds, params (string Arm, double Mean)[] arms)

@@ -13,10 +13,7 @@ public sealed class RecipeRenameMigrationTests : ApiTestBase
     [Fact]
     public async Task Recipes_stored_with_gpuData_are_renamed_in_place_and_rehashed()
     {
-        using var submitted = await Client.PostAsync("/batches", new StringContent("""
-            {"name": "legacy", "base": {"preset": "tta"}, "seeds": 2, "queue": "gpu"}
-            """, Encoding.UTF8, "application/json"));
-        var id = JsonNode.Parse(await submitted.Content.ReadAsStringAsync())!["batch"]!["id"]!.GetValue<long>();
+        var id = await SubmitBatchAsync("""{"name": "legacy", "base": {"preset": "tta"}, "seeds": 2, "queue": "gpu"}""");
         var expected = RecipeJson.Canonical(Presets.Find("tta")!.Recipe);
         foreach (var table in new[] { "arms", "runs" })
             await Db.ExecuteAsync($"""

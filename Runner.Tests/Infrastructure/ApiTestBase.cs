@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
 namespace Runner.Tests.Infrastructure;
 
 /// <summary>A fresh migrated database and the real API in process on it, with a client that carries the key.</summary>
@@ -12,6 +15,14 @@ public abstract class ApiTestBase(IReadOnlyDictionary<string, string>? settings 
         Db = await TestDatabase.CreateMigratedAsync();
         Api = new ApiFactory(Db.ConnectionString, settings);
         Client = Api.CreateClientWithKey();
+    }
+
+    /// <summary>Submits a batch specification and returns the new batch's id; a refusal fails the test with the problem.</summary>
+    protected async Task<long> SubmitBatchAsync(string json)
+    {
+        using var response = await Client.PostAsync("/batches", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["batch"]!["id"]!.GetValue<long>();
     }
 
     public virtual async Task DisposeAsync()

@@ -12,10 +12,7 @@ public sealed class DashboardLinkTests : ApiTestBase
     [Fact]
     public async Task A_runs_job_links_to_the_runs_page()
     {
-        using var submitted = await Client.PostAsync("/batches", new StringContent("""
-            {"name": "linked", "base": {"preset": "tta"}, "seeds": 1, "queue": "gpu"}
-            """, Encoding.UTF8, "application/json"));
-        var id = JsonNode.Parse(await submitted.Content.ReadAsStringAsync())!["batch"]!["id"]!.GetValue<long>();
+        var id = await SubmitBatchAsync("""{"name": "linked", "base": {"preset": "tta"}, "seeds": 1, "queue": "gpu"}""");
         var run = (await Client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs"))![0]!;
 
         var job = await Client.GetStringAsync($"/hangfire/jobs/details/{run["jobId"]!.GetValue<string>()}");
