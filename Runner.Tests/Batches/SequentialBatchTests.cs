@@ -67,6 +67,12 @@ public sealed class SequentialBatchTests : ApiTestBase
         Assert.All(cancelled, r => Assert.Equal(("harmful", "stopped at look 1: worse"), (r!["arm"]!.GetValue<string>(), r["stopReason"]!.GetValue<string>())));
         Assert.Equal(6, runs.Count(r => r!["status"]!.GetValue<string>() == "queued")); // base and same go on
         Assert.Equal("worse", detail["arms"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "harmful")!["decision"]!.GetValue<string>());
+        var page = await Client.GetStringAsync($"/ui/batches/{id}");
+        Assert.Contains("<table id=\"looks\">", page);
+        Assert.Contains("<th class=\"num\">α held</th>", page);
+        Assert.Matches("<td>harmful</td>.*?<td class=\"worse\">worse</td>", page.Replace("\n", " "));
+        Assert.Contains("aria-label=\"boundary and each arm&#x27;s |t| by look\"", page);
+        Assert.Contains("Stopping saved 3 of 18 runs", page);
 
         // The last look decides what is left, and the batch completes.
         Assert.Equal(1, await Finish(id, [3, 4, 5], ("base", 0.40), ("same", 0.40)));
