@@ -49,13 +49,14 @@ public static class CompareApi
         var chosen = Metric.Find(metric ?? Metric.Default);
         if (chosen is null)
             errors["metric"] = [Metric.Unknown(metric)];
-        var settings = new AnalysisSettings
+        var defaults = new AnalysisSettings();
+        var settings = defaults with
         {
-            Level = QueryValue.Double(level, "level", AnalysisSettings.MinLevel, AnalysisSettings.MaxLevel, errors) ?? 0.95,
+            Level = QueryValue.Double(level, "level", AnalysisSettings.MinLevel, AnalysisSettings.MaxLevel, errors) ?? defaults.Level,
             Margin = QueryValue.Double(margin, "margin", double.Epsilon, AnalysisSettings.MaxMagnitude, errors),
-            Correction = AnalysisNames.Choose(correction, "correction", errors, Correction.Holm, AnalysisNames.Corrections),
-            Test = AnalysisNames.Choose(test, "test", errors, UnpairedTest.Welch, AnalysisNames.Tests),
-            Goal = chosen?.Goal ?? Goal.Maximize,
+            Correction = AnalysisNames.Choose(correction, "correction", errors, defaults.Correction, AnalysisNames.Corrections),
+            Test = AnalysisNames.Choose(test, "test", errors, defaults.Test, AnalysisNames.Tests),
+            Goal = chosen?.Goal ?? defaults.Goal,
         };
         if (errors.Count > 0)
             return (null, TypedResults.ValidationProblem(errors));

@@ -37,14 +37,9 @@ public static class PageFormat
         _ => "muted",
     };
 
-    /// <summary>The style of a sequential look's decision, by the same rule.</summary>
-    public static string DecisionClass(string? decision) => decision switch
-    {
-        "better" => "better",
-        "worse" => "worse",
-        "equivalent" => "equivalent",
-        _ => "muted",
-    };
+    /// <summary>The style of a sequential look's decision (stored by name: better, worse, equivalent, …), by the same rule.</summary>
+    public static string DecisionClass(string? decision) =>
+        VerdictClass(Enum.GetValues<Verdict>().Cast<Verdict?>().FirstOrDefault(v => v!.Value.Name() == decision));
 
     /// <summary>The variant an arm came from, in one line (the title of its recipe changes).</summary>
     public static string Compact(JsonNode? variant)

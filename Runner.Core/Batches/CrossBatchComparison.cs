@@ -24,18 +24,16 @@ public sealed record CrossBatchComparison(string Metric, IReadOnlyList<ComparedA
 {
     /// <summary>Reads the arms' runs and epochs; the error names the first arm that does not exist.</summary>
     public static async Task<(CrossBatchReading? Reading, string? Error)> LoadAsync(
-        BatchStore store, IReadOnlyList<ArmReference> references, Metric metric, AnalysisSettings? settings, CancellationToken ct)
+        BatchStore store, IReadOnlyList<ArmReference> references, Metric metric, AnalysisSettings settings, CancellationToken ct)
     {
         var arms = new List<ComparedArm>();
         var samples = new List<ArmSamples>();
         var epochs = new List<EpochPoint>();
         var values = new Dictionary<string, IReadOnlyList<(long Seed, double Value)>>();
-        BatchRecord? first = null;
         foreach (var batchArms in references.GroupBy(r => r.BatchId))
         {
             if (await store.DetailAsync(batchArms.Key, ct) is not { } detail)
                 return (null, $"There is no batch {batchArms.Key}.");
-            first ??= detail.Batch;
             var batchEpochs = await store.EpochsAsync(batchArms.Key, ct);
             foreach (var reference in batchArms)
             {
@@ -57,8 +55,7 @@ public sealed record CrossBatchComparison(string Metric, IReadOnlyList<ComparedA
         var order = references.Select(r => r.Label).ToList();
         arms = arms.OrderBy(a => order.IndexOf(a.Label)).ToList();
         samples = samples.OrderBy(s => order.IndexOf(s.Name)).ToList();
-        var chosen = settings ?? BatchAnalysis.Defaults(first!, metric) with { Margin = null };
-        var analysis = AblationAnalysis.Analyze(samples, order[0], chosen, metric.Name);
+        var analysis = AblationAnalysis.Analyze(samples, order[0], settings, metric.Name);
         return (new CrossBatchReading(new CrossBatchComparison(metric.Name, arms, Differences(arms), analysis), epochs, values), null);
     }
 
