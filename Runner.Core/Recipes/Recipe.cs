@@ -78,7 +78,7 @@ public sealed record Recipe
     /// <summary>The EMA is updated every k-th batch, with momentum^k.</summary>
     public int EmaEvery { get; init; } = 5;
 
-    /// <summary>Whether the every-k counter restarts each epoch (Runner's) or runs over the whole run (the original's).</summary>
+    /// <summary>Whether the every-k counter restarts each epoch (the original's and Runner's) or runs over the whole run.</summary>
     public EmaCounter EmaCounter { get; init; }
 
     /// <summary>Which ghost batch norm statistics the EMA model evaluates with: the mean of the splits, or split 0's (the original's).</summary>

@@ -27,7 +27,7 @@ public sealed class Ema
 
     /// <summary>
     /// Whether this batch updates the average: every k-th batch of the epoch (from its first), or every k-th of the
-    /// run (<paramref name="step"/> counts the run's batches from 1) when the recipe counts over the run as the original does.
+    /// run (<paramref name="step"/> counts the run's batches from 1) when the recipe counts over the run.
     /// </summary>
     public static bool Due(Recipe recipe, int batchInEpoch, long step) =>
         (recipe.EmaCounter == EmaCounter.Run ? step - 1 : batchInEpoch) % recipe.EmaEvery == 0;

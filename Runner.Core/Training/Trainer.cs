@@ -89,7 +89,7 @@ public static class Trainer
                 loss.backward();
                 step++;
                 optimizer.Step(NesterovSgd.LearningRate(recipe, step, stepsPerEpoch));
-                // EMA: every k-th batch, counted within the epoch or, as the original's update_ema, over the run.
+                // EMA: every k-th batch, counted within the epoch as the original's update_ema does, or over the run.
                 if (ema is not null && Ema.Due(recipe, b, step))
                     ema.Update(emaRho);
 
