@@ -37,9 +37,15 @@ public static class PageFormat
         _ => "muted",
     };
 
-    /// <summary>The style of a sequential look's decision (stored by name: better, worse, equivalent, …), by the same rule.</summary>
+    /// <summary>The style of a sequential look's decision, stored by its lower-case name (SequentialLooks.Name), by the same rule.</summary>
     public static string DecisionClass(string? decision) =>
-        VerdictClass(Enum.GetValues<Verdict>().Cast<Verdict?>().FirstOrDefault(v => v!.Value.Name() == decision));
+        Enum.TryParse<SequentialDecision>(decision, ignoreCase: true, out var d) ? d switch
+        {
+            SequentialDecision.Better => "better",
+            SequentialDecision.Worse => "worse",
+            SequentialDecision.Equivalent => "equivalent",
+            _ => "muted",
+        } : "muted";
 
     /// <summary>The variant an arm came from, in one line (the title of its recipe changes).</summary>
     public static string Compact(JsonNode? variant)

@@ -5,7 +5,7 @@ public enum EmaCounter
 {
     /// <summary>
     /// Restarting each epoch: the first batch of every epoch updates the average. The original's: its update_ema
-    /// step, and with it the counter, is made anew for each epoch (docs/recipe.md, "EMA").
+    /// step, and with it the counter, is made anew for each epoch (docs/recipe.md, "EMA details").
     /// </summary>
     Epoch,
 
