@@ -29,6 +29,9 @@ public sealed class NesterovSgd : IDisposable
 
     public int BiasCount => _slots.Count(s => s.IsBias);
 
+    /// <summary>The momentum buffer of a trained parameter (v of the update).</summary>
+    public Tensor Velocity(Parameter weight) => _slots.Single(s => s.Weight.Handle == weight.Handle).Velocity;
+
     /// <summary>The learning rate of the non-bias group at step t (counted from 1), per example as the schedule gives it.</summary>
     public static double LearningRate(Recipe recipe, long step, int stepsPerEpoch) => recipe.LearningRate.At((double)step / stepsPerEpoch);
 

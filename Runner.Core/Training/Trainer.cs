@@ -51,24 +51,15 @@ public static class Trainer
         using var whitening = recipe.Whitening ? Whitening.Filter(data.TrainCentre(Math.Min(recipe.WhiteningImages, count)), recipe.WhiteningEpsilon) : null;
         using var model = Build(recipe, whitening, data.Device, half);
         using var average = recipe.Ema ? Build(recipe, whitening, data.Device, half) : null;
-        var ema = average is null ? null : new Ema(average, model);
-        var firstSplit = average is not null && recipe.EmaStatistics == EmaStatistics.FirstSplit;
-        if (firstSplit)
-            foreach (var bn in average!.modules().OfType<GhostBatchNorm>())
-                bn.FirstSplitInEvaluation = true;
-        var evaluated = average ?? model;
-        using var optimizer = new NesterovSgd(model, recipe);
-        var emaRho = Math.Pow(recipe.EmaMomentum, recipe.EmaEvery);
+        using var learner = new Learner(recipe, model, average, stepsPerEpoch, half);
 
         var epochs = new List<EpochMetrics>();
         var totalSteps = (long)stepsPerEpoch * recipe.Epochs;
-        long step = 0;
         for (var epoch = 1; epoch <= recipe.Epochs; epoch++)
         {
             ct.ThrowIfCancellationRequested();
             training.Start();
             var epochClock = Stopwatch.StartNew();
-            model.train();
             using var epochScope = NewDisposeScope();
             var augmented = recipe.GroupAugmentation ? GroupAugmentation.Epoch(padded, recipe, generator) : null;
             var order = randperm(count, generator: generator).data<long>().ToArray();
@@ -83,37 +74,28 @@ public static class Trainer
                 var x = augmented is not null ? augmented.index_select(0, index) : PerExampleAugmentation.Batch(padded, indices, recipe, random);
                 var y = labels.index_select(0, index);
 
-                var logits = TrainingLogits(model, x, half);
-                var loss = Loss(logits, y, recipe);
-                model.zero_grad();
-                loss.backward();
-                step++;
-                optimizer.Step(NesterovSgd.LearningRate(recipe, step, stepsPerEpoch));
-                // EMA: every k-th batch, counted within the epoch as the original's update_ema does, or over the run.
-                if (ema is not null && Ema.Due(recipe, b, step))
-                    ema.Update(emaRho);
+                var (logits, loss) = learner.Backward(x, y);
+                learner.Update(b); // Page's Nesterov step, then the EMA every k-th batch of the epoch (or of the run)
 
                 lossSum.add_(loss.detach());
                 correct.add_(logits.argmax(1).eq(y).sum());
-                onStep?.Invoke(new StepProgress(epoch, step, totalSteps, training.Elapsed));
+                onStep?.Invoke(new StepProgress(epoch, learner.Steps, totalSteps, training.Elapsed));
             }
             var trainLoss = lossSum.item<float>() / (stepsPerEpoch * recipe.BatchSize);
             var trainAccuracy = (double)correct.item<long>() / (stepsPerEpoch * recipe.BatchSize);
             training.Stop();
             var epochSeconds = epochClock.Elapsed.TotalSeconds; // evaluation is not part of the epoch's time
 
-            if (firstSplit && epoch == 1)
-                foreach (var bn in average!.modules().OfType<GhostBatchNorm>())
-                    bn.Collate(); // the original collates its EMA model once, at its first switch to evaluation
+            learner.EndEpoch();
             var metrics = new EpochMetrics(epoch, recipe.Epochs, trainLoss, trainAccuracy,
-                Evaluate(evaluated, data, tta: false, half), NesterovSgd.LearningRate(recipe, step, stepsPerEpoch),
+                Evaluate(learner.Evaluated, data, tta: false, half), learner.LearningRate,
                 epochSeconds, training.Elapsed.TotalSeconds);
             epochs.Add(metrics);
             onEpoch?.Invoke(metrics);
         }
 
-        double? tta = recipe.Tta ? Evaluate(evaluated, data, tta: true, half) : null;
-        return new TrainingResult(epochs[^1].TestAccuracy, tta, training.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, step, epochs,
+        double? tta = recipe.Tta ? Evaluate(learner.Evaluated, data, tta: true, half) : null;
+        return new TrainingResult(epochs[^1].TestAccuracy, tta, training.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, learner.Steps, epochs,
             seed, RecipeJson.Hash(recipe), device.Device, device.Name, device.TorchSharpVersion, device.LibTorchVersion, get_num_threads(),
             count == data.TrainCount ? data.Source : $"{data.Source}, first {count} training images", precision,
             data.Device.type == DeviceType.CUDA ? CudaNumerics.Describe() : null);

@@ -1,0 +1,86 @@
+using Runner.Core.Recipes;
+using static TorchSharp.torch;
+
+namespace Runner.Core.Training;
+
+/// <summary>
+/// The network being trained, its EMA and its optimiser, stepped batch by batch as the original's train steps run:
+/// <see cref="Backward"/> (forward in training mode, summed loss, gradients), then <see cref="Update"/> (Page's
+/// Nesterov step at the schedule's learning rate, then the EMA when the batch is due). The training loop and the
+/// conformance tests drive the same steps.
+/// </summary>
+public sealed class Learner : IDisposable
+{
+    private readonly Recipe _recipe;
+    private readonly int _stepsPerEpoch;
+    private readonly bool _half;
+    private readonly Ema? _ema;
+    private readonly double _emaRho;
+
+    /// <param name="average">The EMA's model when the recipe has one (built like <paramref name="model"/>); it starts as a copy of it.</param>
+    public Learner(Recipe recipe, ResNet9 model, ResNet9? average, int stepsPerEpoch, bool half)
+    {
+        (_recipe, _stepsPerEpoch, _half, Model, Average) = (recipe, stepsPerEpoch, half, model, average);
+        Optimizer = new NesterovSgd(model, recipe);
+        _ema = average is null ? null : new Ema(average, model);
+        _emaRho = Math.Pow(recipe.EmaMomentum, recipe.EmaEvery);
+        if (average is not null && recipe.EmaStatistics == EmaStatistics.FirstSplit)
+            foreach (var bn in average.BatchNorms())
+                bn.FirstSplitInEvaluation = true;
+    }
+
+    public Recipe Recipe => _recipe;
+
+    public ResNet9 Model { get; }
+
+    public ResNet9? Average { get; }
+
+    /// <summary>The model that evaluation and TTA use: the EMA's when there is one.</summary>
+    public ResNet9 Evaluated => Average ?? Model;
+
+    /// <summary>Optimiser steps taken, counted from 1 as the original's step_number.</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>The optimiser, whose momentum buffers are part of a saved state.</summary>
+    public NesterovSgd Optimizer { get; }
+
+    /// <summary>Continues a run from a saved state (parameters, statistics, momentum buffers and EMA loaded by the caller) after <paramref name="steps"/> steps.</summary>
+    public void ResumeAt(long steps) => Steps = steps;
+
+    /// <summary>The non-bias group's learning rate (per example) at the last step taken.</summary>
+    public double LearningRate => NesterovSgd.LearningRate(_recipe, Steps, _stepsPerEpoch);
+
+    /// <summary>Forward in training mode and backward of one batch: its logits (fp32) and summed loss; the gradients are on the model.</summary>
+    public (Tensor Logits, Tensor Loss) Backward(Tensor x, Tensor y)
+    {
+        Model.train();
+        var logits = Trainer.TrainingLogits(Model, x, _half);
+        var loss = Trainer.Loss(logits, y, _recipe);
+        Model.zero_grad();
+        loss.backward();
+        return (logits, loss);
+    }
+
+    /// <summary>Page's update at the next step's learning rate, then the EMA if this batch of the epoch (from 0) is due.</summary>
+    public void Update(int batchInEpoch)
+    {
+        Steps++;
+        Optimizer.Step(LearningRate);
+        if (_ema is not null && Ema.Due(_recipe, batchInEpoch, Steps))
+            _ema.Update(_emaRho);
+    }
+
+    /// <summary>
+    /// An epoch's training is done: with split-0 EMA statistics the EMA model's splits are collated once, after the
+    /// first epoch, as the original's are at its first switch to evaluation.
+    /// </summary>
+    public void EndEpoch()
+    {
+        if (Steps != _stepsPerEpoch || Average is null || _recipe.EmaStatistics != EmaStatistics.FirstSplit)
+            return;
+        foreach (var bn in Average.BatchNorms())
+            bn.Collate();
+    }
+
+    public void Dispose() => Optimizer.Dispose();
+}
