@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The prepared GPU check (docs/gpu.md), in two halves:
 #   scripts/gpu-check.sh --prepare   here: publishes a self-contained worker without libtorch
-#                                    (-p:TorchBackend=system) into .data/gpu-check/worker.tar.zst (about 42 MB)
+#                                    (-p:TorchBackend=system) into .data/gpu-check/worker.tar.zst (about 42 MB), and
+#                                    the golden trajectories' images into .data/gpu-check/conformance-inputs.bin (12.6 MB)
 #   scripts/gpu-check.sh [OUT]       on the GPU machine (with .data/gpu-check carried): finds libtorch
 #                                    (RUNNER_LIBTORCH_DIR, else python3's torch/lib), then runs the final preset at
 #                                    full scale on CUDA in auto precision (fp16) for 3 seeds and in fp32 for 3 seeds,
-#                                    the batch-512 throughput against the compute floor, and 1, 2 and 4 packed
-#                                    processes on one GPU; writes OUT/gpu-check.json and OUT/gpu-check.log
+#                                    the batch-512 throughput against the compute floor, 1, 2 and 4 packed
+#                                    processes on one GPU, and the conformance check against the original's golden
+#                                    trajectories (fp32 with TF32 off, bounded; auto/fp16, drift reported);
+#                                    writes OUT/gpu-check.json and OUT/gpu-check.log
 #                                    (OUT defaults to $OUT, else .data/gpu-check/out). Under 10 minutes on an H100.
 # Data: CIFAR-10 from RUNNER_GPU_CHECK_DATA (cifar-10-binary.tar.gz or cifar-10-batches-bin/) when the machine
 # has it; else 50,000 synthetic images, which time the runs faithfully but make accuracies meaningless.
@@ -21,7 +24,10 @@ if [ "${1:-}" = "--prepare" ]; then
     -p:UseArtifactsOutput=true -p:ArtifactsPath="$PWD/$here/artifacts" -v quiet -nologo
   tar -C "$here/artifacts/publish/Runner.Worker/release_linux-x64" -cf - . | zstd -19 -T0 -q -f -o "$here/worker.tar.zst"
   rm -rf "$here/artifacts"
-  echo "packed $(du -h "$here/worker.tar.zst" | cut -f1) into $here/worker.tar.zst; carry $here/worker.tar.zst to the GPU machine"
+  shared=../shared/data/cifar10-jpeg75/cifar-10-binary.tar.gz
+  dotnet run --project Runner.Worker -c Release -- conformance --data "${RUNNER_GPU_CHECK_PREPARE_DATA:-$shared}" \
+    --save-inputs "$here/conformance-inputs.bin"
+  echo "packed $(du -h "$here/worker.tar.zst" | cut -f1) into $here/worker.tar.zst; carry it and $here/conformance-inputs.bin to the GPU machine"
   exit 0
 fi
 
@@ -55,13 +61,25 @@ train() { # name, then worker train arguments; stdout (epoch lines and the resul
 
 # 1. Does the bridge bind to this libtorch? One small run says it, or says which symbol is missing.
 train bridge --set epochs=1 --set width=0.25 || { echo "The bridge did not run on CUDA; see $out/bridge.err."; }
-# 2. The final preset at full scale: auto precision (fp16 with fp32 batch norm) and fp32, 3 seeds each.
+# 2. Conformance with the original, step for step: fp32 with TF32 off within the stated bounds; fp16 drift.
+if [ -s "$out/bridge.txt" ]; then
+  golden=$PWD/Runner.Tests/Golden/cifar10-fast inputs=$PWD/$here/conformance-inputs.bin
+  for precision in fp32 auto; do
+    if (cd "$worker" && timeout 300 ./Runner.Worker conformance --device cuda --precision "$precision" --golden "$golden" \
+        --inputs "$inputs") > "$out/conformance-$precision.txt" 2>&1; then
+      echo "conformance $precision: $(grep -c ', largest relative difference' "$out/conformance-$precision.txt") checks, none diverges"
+    else
+      echo "conformance $precision failed or diverged: $(tail -n 2 "$out/conformance-$precision.txt" | tr '\n' ' ')"
+    fi
+  done
+fi
+# 3. The final preset at full scale: auto precision (fp16 with fp32 batch norm) and fp32, 3 seeds each.
 if [ -s "$out/bridge.txt" ]; then
   for seed in 0 1 2; do train "fp16-$seed" --seed "$seed" || true; done
   for seed in 0 1 2; do train "fp32-$seed" --seed "$seed" --set precision=fp32 || true; done
-  # 3. Batch-512 throughput against the compute floor (the same model construction as the loop).
+  # 4. Batch-512 throughput against the compute floor (the same model construction as the loop).
   (cd "$worker" && timeout 180 ./Runner.Worker bench --device cuda "${data[@]}") > "$out/bench.txt" 2>&1 || echo "bench failed"
-  # 4. 1, 2 and 4 runs packed on the GPU, one process each: wall time for all of them.
+  # 5. 1, 2 and 4 runs packed on the GPU, one process each: wall time for all of them.
   for n in 1 2 4; do
     start=$(date +%s.%N)
     for i in $(seq 1 "$n"); do train "packed$n-$i" --seed "$i" > /dev/null & done
@@ -90,6 +108,8 @@ for precision in ("fp16", "fp32"):
                            "device": r["deviceName"], "torchSharp": r["torchSharpVersion"], "libTorch": r["libTorchVersion"]} for r in rs]
 summary["bench"] = (out / "bench.txt").read_text() if (out / "bench.txt").exists() else None
 summary["packed"] = {p.stem: p.read_text().strip() for p in sorted(out.glob("packed*.time"))}
+summary["conformance"] = {p.stem: [line for line in p.read_text().splitlines() if ", largest relative difference" in line or "diverge" in line]
+                          for p in sorted(out.glob("conformance-*.txt"))}
 (out / "gpu-check.json").write_text(json.dumps(summary, indent=2))
 print(json.dumps({k: v for k, v in summary.items() if k != "bench"}, indent=2)[:4000])
 PY

@@ -31,6 +31,9 @@ public sealed class Learner : IDisposable
 
     public Recipe Recipe => _recipe;
 
+    /// <summary>Whether the network runs in fp16 (batch norm in fp32).</summary>
+    public bool Half => _half;
+
     public ResNet9 Model { get; }
 
     public ResNet9? Average { get; }

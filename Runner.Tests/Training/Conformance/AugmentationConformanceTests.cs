@@ -1,3 +1,4 @@
+using Runner.Core.Conformance;
 using Runner.Core.Recipes;
 using Runner.Core.Training;
 using Runner.Tests.Infrastructure;
@@ -83,9 +84,9 @@ public sealed class AugmentationConformanceTests
     [Fact]
     public void Group_wise_crops_flips_and_cutouts_have_the_originals_groups_options_and_fresh_draws()
     {
-        var golden = GoldenTrajectory.Load("final");
-        var cutoutEntry = GoldenTrajectory.Manifest.Value["augmentation"]!["group-wise-cutout"]!;
-        var withCutout = Npz.Read(Path.Combine(GoldenTrajectory.Folder, (string)cutoutEntry["file"]!))["group-wise-cutout"];
+        var golden = Golden.Set.Trajectory("final");
+        var cutoutEntry = Golden.Set.Manifest["augmentation"]!["group-wise-cutout"]!;
+        var withCutout = Npz.Read(Path.Combine(Golden.Set.Folder, (string)cutoutEntry["file"]!))["group-wise-cutout"];
         var n = golden.Recipe.TrainSubset!.Value;
         var cases = new[]
         {
@@ -116,7 +117,7 @@ public sealed class AugmentationConformanceTests
     [Fact]
     public void Per_example_draws_are_uniform_over_the_same_options_as_the_originals_and_fresh_each_epoch()
     {
-        var golden = GoldenTrajectory.Load("baseline");
+        var golden = Golden.Set.Trajectory("baseline");
         var recipe = golden.Recipe;
         var original = Original(golden["augmentation"], recipe.Epochs);
         var runner = PerExample(recipe, original[0].Length, recipe.Epochs);

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text.RegularExpressions;
 using static TorchSharp.torch;
 
-namespace Runner.Tests.Training.Conformance;
+namespace Runner.Core.Conformance;
 
 /// <summary>
 /// Reads numpy's .npz archives (a zip of .npy files: a "\x93NUMPY" magic, a version, a Python-literal header with

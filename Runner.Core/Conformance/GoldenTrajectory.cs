@@ -1,12 +1,10 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Runner.Core.Recipes;
 using Runner.Core.Training;
-using Runner.Tests.Infrastructure;
 using static TorchSharp.torch;
 
-namespace Runner.Tests.Training.Conformance;
+namespace Runner.Core.Conformance;
 
 /// <summary>
 /// One golden trajectory of cifar10-fast's own training (tools/reference/golden.py, fp32 on the CPU): its recipe in
@@ -15,14 +13,10 @@ namespace Runner.Tests.Training.Conformance;
 /// </summary>
 public sealed partial class GoldenTrajectory
 {
-    public static readonly string Folder = Path.Combine(RepoPaths.Root, "Runner.Tests", "Golden", "cifar10-fast");
-
-    public static readonly Lazy<JsonObject> Manifest = new(() => JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "manifest.json")))!.AsObject());
-
-    private GoldenTrajectory(string name)
+    internal GoldenTrajectory(GoldenSet set, string name)
     {
         Name = name;
-        var entry = Manifest.Value["trajectories"]![name]!.AsObject();
+        var entry = set.Manifest["trajectories"]![name]!.AsObject();
         var node = RecipeJson.ToNode(new Recipe());
         foreach (var (field, value) in entry["recipe"]!.AsObject())
             node[field] = value?.DeepClone();
@@ -31,15 +25,8 @@ public sealed partial class GoldenTrajectory
         StepsPerEpoch = (int)entry["stepsPerEpoch"]!;
         Noise = entry["noise"]!.AsObject();
         Step1GradientNoise = Noise["step1GradRelativeByTensor"]!.AsObject().ToDictionary(e => RunnerName(e.Key), e => (double)e.Value!);
-        Arrays = Npz.Read(Path.Combine(Folder, $"{name}.npz"));
-    }
-
-    private static readonly Dictionary<string, GoldenTrajectory> Loaded = [];
-
-    public static GoldenTrajectory Load(string name)
-    {
-        lock (Loaded)
-            return Loaded.TryGetValue(name, out var t) ? t : Loaded[name] = new GoldenTrajectory(name);
+        Stored = entry["stored"]!.AsArray().Select(p => (string)p!).ToList();
+        Arrays = Npz.Read(Path.Combine(set.Folder, $"{name}.npz"));
     }
 
     public string Name { get; }
@@ -51,6 +38,11 @@ public sealed partial class GoldenTrajectory
     /// <summary>Per gradient (Runner's names), how far float32 noise moves the original's own step-1 gradient.</summary>
     public Dictionary<string, double> Step1GradientNoise { get; }
     public Dictionary<string, Tensor> Arrays { get; }
+
+    /// <summary>Which states the file keeps ("init", "step1/grad", … "resume/state"): the final stage's also the last step's.</summary>
+    public IReadOnlyList<string> Stored { get; }
+
+    public bool Keeps(string prefix) => Stored.Contains(prefix);
 
     public Tensor this[string name] => Arrays.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"{Name}.npz has no '{name}'.");
 
@@ -104,7 +96,7 @@ public sealed partial class GoldenTrajectory
             (images[i], sources[i]) = (image, source);
         }
         var x = stack(images).MoveToOuterDisposeScope();
-        return (x, data.TrainLabels.index_select(0, tensor(sources)).MoveToOuterDisposeScope());
+        return (x, data.TrainLabels.index_select(0, tensor(sources, device: data.Device)).MoveToOuterDisposeScope());
     }
 
     /// <summary>The noise envelope's per-step loss differences, each the largest up to that step.</summary>
@@ -116,7 +108,6 @@ public sealed partial class GoldenTrajectory
         return steps;
     }
 
-    public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-
-    public static string Sha256(Tensor floats) => Sha256(System.Runtime.InteropServices.MemoryMarshal.AsBytes(floats.contiguous().data<float>().ToArray().AsSpan()).ToArray());
+    /// <summary>The SHA-256 of a float32 tensor's values, as numpy hashes the original's (C order, little-endian).</summary>
+    public static string Sha256(Tensor floats) => GoldenSet.Sha256(System.Runtime.InteropServices.MemoryMarshal.AsBytes(floats.cpu().contiguous().data<float>().ToArray().AsSpan()));
 }

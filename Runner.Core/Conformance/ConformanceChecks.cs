@@ -1,0 +1,205 @@
+using Runner.Core.Training;
+using static TorchSharp.torch;
+
+namespace Runner.Core.Conformance;
+
+/// <summary>
+/// Runner's engine against a golden trajectory of the original's own training (docs/recipe.md, "Conformance"): the
+/// network built with the original's initial parameters, trained on the original's batches by <see cref="Learner"/>
+/// (the training loop's steps) on the data's device. Bounds: <see cref="Exact"/> where both sides start from the same
+/// state (step 1, and the last step from the original's state before it), or the original's own float32 noise where
+/// that is larger (a step-1 gradient that ReLU and max-pool ties make sensitive); along the free run
+/// <see cref="Growth"/> times that noise at each step. The script measured the noise by running the original again with
+/// every initial parameter one ulp away and with two threads (another summation order).
+/// </summary>
+public static class ConformanceChecks
+{
+    /// <summary>Where both sides start from the same state; one ulp in every parameter moves the final stage's step-1 gradients by 4e-6.</summary>
+    public const double Exact = 1e-5;
+
+    /// <summary>How far Runner may drift along the free run, in multiples of the original's own float32 noise at each step.</summary>
+    public const double Growth = 10;
+
+    /// <summary>Below this a per-step loss difference is float32 rounding of a sum of 512 terms.</summary>
+    public const double Floor = 1e-6;
+
+    /// <summary>What Runner's free run of a trajectory recorded, as the original's run recorded it.</summary>
+    public sealed record FreeRun(
+        Tensor Step1Logits,
+        Dictionary<string, Tensor> Step1Gradients,
+        Dictionary<string, Tensor> Step1State,
+        Dictionary<string, Tensor>? Ema1State,
+        double[] Losses,
+        Dictionary<string, Tensor> Final,
+        Dictionary<string, Tensor>? EmaFinal,
+        Tensor EvalLogits);
+
+    /// <summary>Every check of the trajectories, in order: whitening, then per trajectory the first step, the run, the last step.</summary>
+    public static IEnumerable<Divergence> All(GoldenSet set, IEnumerable<string> trajectories, DeviceData data, bool half)
+    {
+        foreach (var name in trajectories)
+        {
+            var golden = set.Trajectory(name);
+            if (golden.Recipe.Whitening)
+                yield return Whitening(golden, data);
+            var run = Run(golden, data, half);
+            yield return FirstStep(golden, run);
+            yield return AlongTheRun(golden, run);
+            if (golden.Keeps("resume/state"))
+                yield return LastStep(golden, data, half);
+        }
+    }
+
+    /// <summary>The trajectory from the original's initial parameters through all of its batches.</summary>
+    public static FreeRun Run(GoldenTrajectory golden, DeviceData data, bool half)
+    {
+        using var learner = NewLearner(golden, data, half, "init");
+        var losses = new double[golden.Steps];
+        Tensor? step1Logits = null;
+        Dictionary<string, Tensor>? step1Gradients = null, step1State = null, ema1State = null;
+        for (var step = 0; step < golden.Steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            var batchInEpoch = step % golden.StepsPerEpoch;
+            var (x, y) = golden.Batch(data, step);
+            var (logits, loss) = learner.Backward(x, y);
+            losses[step] = loss.item<float>();
+            if (step == 0)
+            {
+                step1Logits = logits.detach().cpu().clone().MoveToOuterDisposeScope();
+                // Copies: the update turns each gradient into the step in place.
+                step1Gradients = learner.Model.named_parameters().Where(p => p.parameter.requires_grad)
+                    .ToDictionary(p => p.name, p => p.parameter.grad!.cpu().clone().MoveToOuterDisposeScope());
+            }
+            learner.Update(batchInEpoch);
+            if (step == 0)
+            {
+                step1State = State(learner.Model);
+                ema1State = learner.Average is null ? null : State(learner.Average);
+            }
+            if (batchInEpoch == golden.StepsPerEpoch - 1)
+                learner.EndEpoch();
+        }
+        return new FreeRun(step1Logits!, step1Gradients!, step1State!, ema1State, losses, State(learner.Model),
+            learner.Average is null ? null : State(learner.Average), EvaluatedLogits(learner, data));
+    }
+
+    /// <summary>Step 1's logits, loss, gradients and state after the update, and the EMA after its first update.</summary>
+    public static Divergence FirstStep(GoldenTrajectory golden, FreeRun run)
+    {
+        var check = new Divergence(golden.Name, "first step");
+        check.Within("step 1 logits", run.Step1Logits, golden["step1/logits"], Exact);
+        check.Within("step 1 loss", run.Losses[0], golden["step1/loss"].item<float>(), Exact);
+        check.Within("step 1 gradient", run.Step1Gradients, golden.State("step1/grad"), name => Math.Max(Exact, golden.Step1GradientNoise[name]));
+        check.Within("after step 1", run.Step1State, golden.State("step1/state"), Exact);
+        if (golden.Recipe.Ema)
+        {
+            // The original's first EMA update (the script checks it): ρ·init + (1 − ρ)·(state after step 1).
+            var rho = Math.Pow(golden.Recipe.EmaMomentum, golden.Recipe.EmaEvery);
+            var init = golden.State("init");
+            check.Within("EMA after its first update", run.Ema1State!, golden.State("step1/state").ToDictionary(e => e.Key, e => init[e.Key] * rho + e.Value * (1 - rho)), Exact);
+        }
+        return check;
+    }
+
+    /// <summary>Every step's loss, the evaluated logits and (where the file keeps them) the final states, against the noise's growth.</summary>
+    public static Divergence AlongTheRun(GoldenTrajectory golden, FreeRun run)
+    {
+        var noise = golden.StepLossNoise();
+        var losses = golden["losses"].data<double>().ToArray();
+        var check = new Divergence(golden.Name, "along the run");
+        for (var step = 0; step < golden.Steps; step++)
+            check.Within($"step {step + 1} loss", run.Losses[step], losses[step], Growth * noise[step] + Floor);
+        check.Within(golden.Recipe.Tta ? "TTA logits" : "test logits", run.EvalLogits, golden["eval/logits"], Growth * (double)golden.Noise["evalLogitsRelative"]!);
+        if (golden.Keeps("final/state"))
+            check.Within("final state", run.Final, golden.State("final/state"), Growth * (double)golden.Noise["finalStateRelative"]!);
+        if (golden.Keeps("ema_final/state") && run.EmaFinal is not null)
+            check.Within("final EMA", run.EmaFinal, golden.State("ema_final/state"), Growth * (double)golden.Noise["emaFinalStateRelative"]!);
+        return check;
+    }
+
+    /// <summary>The last step from the original's state before it (parameters, statistics, momentum buffers, EMA), then the evaluation.</summary>
+    public static Divergence LastStep(GoldenTrajectory golden, DeviceData data, bool half)
+    {
+        using var learner = NewLearner(golden, data, half, "resume/state");
+        if (learner.Average is { } average)
+            Load(average, golden.State("resume/ema"));
+        var parameters = learner.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using (no_grad())
+            foreach (var (name, velocity) in golden.State("resume/velocity"))
+                learner.Optimizer.Velocity(parameters[name]).copy_(velocity);
+        learner.ResumeAt(golden.Steps - 1);
+
+        using var scope = NewDisposeScope();
+        var (x, y) = golden.Batch(data, golden.Steps - 1);
+        var (_, loss) = learner.Backward(x, y);
+        learner.Update(golden.StepsPerEpoch - 1);
+        learner.EndEpoch();
+        var check = new Divergence(golden.Name, "last step");
+        check.Within($"step {golden.Steps} loss", loss.item<float>(), golden["losses"].data<double>()[golden.Steps - 1], Exact);
+        check.Within("final state", State(learner.Model), golden.State("final/state"), Exact);
+        if (learner.Average is not null)
+            check.Within("final EMA", State(learner.Average), golden.State("ema_final/state"), Exact);
+        check.Within(golden.Recipe.Tta ? "TTA logits" : "test logits", EvaluatedLogits(learner, data), golden["eval/logits"], Exact);
+        return check;
+    }
+
+    /// <summary>Runner's whitening filters against the original's eigen-decomposition of the float64 sum, up to each filter's sign (eigh leaves it free).</summary>
+    public static Divergence Whitening(GoldenTrajectory golden, DeviceData data)
+    {
+        var recipe = golden.Recipe;
+        using var scope = NewDisposeScope();
+        var filters = Training.Whitening.Filter(data.TrainCentre(recipe.WhiteningImages), recipe.WhiteningEpsilon).cpu();
+        var values = golden["whitening/float64/eigenvalues"];
+        var expected = (golden["whitening/float64/eigenvectors"] / (values + recipe.WhiteningEpsilon).sqrt().view(-1, 1, 1, 1)).to(ScalarType.Float32);
+        var check = new Divergence(golden.Name, "whitening");
+        for (var k = 0; k < expected.shape[0]; k++)
+        {
+            var sign = (filters[k] * expected[k]).sum().item<float>() < 0 ? -1 : 1;
+            check.Within($"whitening filter {k} (λ = {values[k].item<double>():E2})", filters[k] * sign, expected[k], Exact);
+        }
+        check.Within("the trajectory's whitening filter", expected, golden.State("init")["whiten.weight"], Exact);
+        return check;
+    }
+
+    /// <summary>
+    /// A learner for the golden's recipe on the data's device (fp32, or fp16 with fp32 batch norm when
+    /// <paramref name="half"/>), its network loaded with the golden state under <paramref name="prefix"/> before the EMA
+    /// copies it, as the original's EMA model starts as a copy of its network.
+    /// </summary>
+    private static Learner NewLearner(GoldenTrajectory golden, DeviceData data, bool half, string prefix)
+    {
+        var recipe = golden.Recipe;
+        var state = golden.State(prefix);
+        var filter = recipe.Whitening ? state["whiten.weight"] : null;
+        var model = Trainer.Build(recipe, filter, data.Device, half);
+        Load(model, state);
+        var average = recipe.Ema ? Trainer.Build(recipe, filter, data.Device, half) : null;
+        return new Learner(recipe, model, average, golden.StepsPerEpoch, half);
+    }
+
+    /// <summary>Copies every floating-point entry of a state into the model; the two must name the same entries.</summary>
+    public static void Load(ResNet9 model, IReadOnlyDictionary<string, Tensor> state)
+    {
+        var target = model.state_dict().Where(e => e.Value.is_floating_point()).ToDictionary(e => e.Key, e => e.Value);
+        if (!target.Keys.Order(StringComparer.Ordinal).SequenceEqual(state.Keys.Order(StringComparer.Ordinal)))
+            throw new InvalidOperationException($"The golden state names [{string.Join(", ", state.Keys.Order())}], Runner's network [{string.Join(", ", target.Keys.Order())}].");
+        using var _ = no_grad();
+        foreach (var (name, tensor) in target)
+            tensor.copy_(state[name]);
+    }
+
+    /// <summary>A copy on the CPU of every floating-point entry of the model's state (fp32).</summary>
+    public static Dictionary<string, Tensor> State(ResNet9 model) => model.state_dict()
+        .Where(e => e.Value.is_floating_point())
+        .ToDictionary(e => e.Key, e => e.Value.detach().cpu().to(ScalarType.Float32).clone().DetachFromDisposeScope());
+
+    /// <summary>The evaluated model's logits on the test images, with the recipe's TTA, as a run's evaluation computes them.</summary>
+    private static Tensor EvaluatedLogits(Learner learner, DeviceData data)
+    {
+        learner.Evaluated.eval();
+        using var _ = no_grad();
+        var x = learner.Half ? data.Test.half() : data.Test;
+        return Trainer.Logits(learner.Evaluated, x, learner.Recipe.Tta).cpu().DetachFromDisposeScope();
+    }
+}
