@@ -7,20 +7,18 @@ namespace Runner.Core.Training;
 /// The network being trained, its EMA and its optimiser, stepped batch by batch as the original's train steps run:
 /// <see cref="Backward"/> (forward in training mode, summed loss, gradients), then <see cref="Update"/> (Page's
 /// Nesterov step at the schedule's learning rate, then the EMA when the batch is due). The training loop and the
-/// conformance tests drive the same steps.
+/// conformance checks (<see cref="Conformance.ConformanceChecks"/>) drive the same steps.
 /// </summary>
 public sealed class Learner : IDisposable
 {
-    private readonly Recipe _recipe;
     private readonly int _stepsPerEpoch;
-    private readonly bool _half;
     private readonly Ema? _ema;
     private readonly double _emaRho;
 
     /// <param name="average">The EMA's model when the recipe has one (built like <paramref name="model"/>); it starts as a copy of it.</param>
     public Learner(Recipe recipe, ResNet9 model, ResNet9? average, int stepsPerEpoch, bool half)
     {
-        (_recipe, _stepsPerEpoch, _half, Model, Average) = (recipe, stepsPerEpoch, half, model, average);
+        (Recipe, _stepsPerEpoch, Half, Model, Average) = (recipe, stepsPerEpoch, half, model, average);
         Optimizer = new NesterovSgd(model, recipe);
         _ema = average is null ? null : new Ema(average, model);
         _emaRho = Math.Pow(recipe.EmaMomentum, recipe.EmaEvery);
@@ -29,10 +27,10 @@ public sealed class Learner : IDisposable
                 bn.FirstSplitInEvaluation = true;
     }
 
-    public Recipe Recipe => _recipe;
+    public Recipe Recipe { get; }
 
     /// <summary>Whether the network runs in fp16 (batch norm in fp32).</summary>
-    public bool Half => _half;
+    public bool Half { get; }
 
     public ResNet9 Model { get; }
 
@@ -51,14 +49,14 @@ public sealed class Learner : IDisposable
     public void ResumeAt(long steps) => Steps = steps;
 
     /// <summary>The non-bias group's learning rate (per example) at the last step taken.</summary>
-    public double LearningRate => NesterovSgd.LearningRate(_recipe, Steps, _stepsPerEpoch);
+    public double LearningRate => NesterovSgd.LearningRate(Recipe, Steps, _stepsPerEpoch);
 
     /// <summary>Forward in training mode and backward of one batch: its logits (fp32) and summed loss; the gradients are on the model.</summary>
     public (Tensor Logits, Tensor Loss) Backward(Tensor x, Tensor y)
     {
         Model.train();
-        var logits = Trainer.TrainingLogits(Model, x, _half);
-        var loss = Trainer.Loss(logits, y, _recipe);
+        var logits = Trainer.TrainingLogits(Model, x, Half);
+        var loss = Trainer.Loss(logits, y, Recipe);
         Model.zero_grad();
         loss.backward();
         return (logits, loss);
@@ -69,7 +67,7 @@ public sealed class Learner : IDisposable
     {
         Steps++;
         Optimizer.Step(LearningRate);
-        if (_ema is not null && Ema.Due(_recipe, batchInEpoch, Steps))
+        if (_ema is not null && Ema.Due(Recipe, batchInEpoch, Steps))
             _ema.Update(_emaRho);
     }
 
@@ -79,7 +77,7 @@ public sealed class Learner : IDisposable
     /// </summary>
     public void EndEpoch()
     {
-        if (Steps != _stepsPerEpoch || Average is null || _recipe.EmaStatistics != EmaStatistics.FirstSplit)
+        if (Steps != _stepsPerEpoch || Average is null || Recipe.EmaStatistics != EmaStatistics.FirstSplit)
             return;
         foreach (var bn in Average.BatchNorms())
             bn.Collate();

@@ -9,8 +9,8 @@ namespace Runner.Core.Training;
 
 /// <summary>
 /// One training run of a recipe, top to bottom as in the reference scripts: seed, whitening, network,
-/// then per epoch augment → batches (summed loss, Page's Nesterov step, EMA every k batches) → evaluate;
-/// finally the TTA evaluation. Cancellation is checked between batches.
+/// then per epoch augment → batches (the <see cref="Learner"/>'s steps: summed loss, Page's Nesterov step, EMA every
+/// k batches) → evaluate; finally the TTA evaluation. Cancellation is checked between batches.
 /// </summary>
 public static class Trainer
 {
