@@ -18,7 +18,7 @@ public static class JsonBody
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
-    /// <summary>The parsed body, or the problem to answer with; an empty body reads as null when <paramref name="optional"/>.</summary>
+    /// <summary>The parsed body, or the problem to answer with; an empty body reads as null when <paramref name="optional"/>, the literal null never.</summary>
     public static async Task<(JsonNode? Node, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct, bool optional = false)
     {
         if (request.ContentLength is > MaxBytes)
@@ -37,6 +37,8 @@ public static class JsonBody
         if (!request.HasJsonContentType())
             return (null, Problems.Status(StatusCodes.Status415UnsupportedMediaType, "Send the body as JSON with Content-Type: application/json."));
         var (node, errors) = JsonInput.Parse(body.GetBuffer().AsMemory(0, (int)body.Length));
+        if (errors.Count == 0 && node is null)
+            errors["body"] = ["The body is the JSON literal null; send a JSON object."];
         return errors.Count > 0 ? (null, TypedResults.ValidationProblem(errors, title: "The body is not acceptable JSON; nothing was stored.")) : (node, null);
     }
 

@@ -28,6 +28,9 @@ public static class PowerAnalysis
         // ten million (each step is a noncentral-t integral; the batch analysis runs one per arm).
         var z = Normal.InvCDF(0, 1, 1 - (twoSided ? alpha / 2 : alpha)) + Normal.InvCDF(0, 1, power);
         var guess = 2 * Math.Pow(z * sd / difference, 2);
+        // The normal approximation is within a few runs of the answer: far beyond the most, so is the answer.
+        if (!(guess * 0.8 <= most))
+            return null;
         var (low, high) = (Math.Max(2, guess * 0.8), Math.Min(most, guess * 1.25 + 4));
         if (Gap(low) < 0 && Gap(high) >= 0)
             return Root(Gap, low, high, 1e-8);

@@ -21,8 +21,9 @@ public static class StudentT
     public static double UpperTail(double t, double df) => Cdf(-t, df);
 
     /// <summary>
-    /// The quantile q with P(T ≤ q) = p. MathNet's InvCDF is a root search with limited accuracy, so its
-    /// answer is polished with Newton steps on the exact CDF.
+    /// The quantile q with P(T ≤ q) = p. MathNet's InvCDF is a root search with limited accuracy (and none at all
+    /// for millions of degrees of freedom, where it stops without converging), so from <see cref="NormalFrom"/> on the
+    /// normal quantile starts instead; either start is polished with Newton steps on the exact CDF.
     /// </summary>
     public static double Quantile(double p, double df)
     {
@@ -30,7 +31,7 @@ public static class StudentT
             throw new ArgumentOutOfRangeException(nameof(p), p, "must be strictly between 0 and 1");
         if (double.IsInfinity(df))
             return Dist.Normal.InvCDF(0, 1, p);
-        var q = Dist.StudentT.InvCDF(0, 1, df, p);
+        var q = df >= NormalFrom ? Dist.Normal.InvCDF(0, 1, p) : Dist.StudentT.InvCDF(0, 1, df, p);
         for (var i = 0; i < 4; i++)
         {
             // CDF(q) − p, written through the smaller tail so that neither side loses digits.
@@ -42,4 +43,7 @@ public static class StudentT
         }
         return q;
     }
+
+    /// <summary>Degrees of freedom from which the normal quantile starts Newton's steps: within 0.3% of t's there, even at p = 1e-300.</summary>
+    private const double NormalFrom = 1e5;
 }

@@ -91,6 +91,43 @@ public sealed class BadInputTests : ApiTestBase
         AssertProblem(await PostAsync(Client, path, body), HttpStatusCode.BadRequest, field);
     }
 
+    [Theory]
+    [InlineData("/analysis")]
+    [InlineData("/analysis/plan")]
+    [InlineData("/batches")]
+    [InlineData("/workers/probe")]
+    public async Task A_body_of_every_top_level_JSON_kind_but_an_object_is_refused(string path)
+    {
+        foreach (var body in new[] { "null", "true", "0", "\"text\"", "[]", "[null]" })
+            AssertProblem(await PostAsync(Client, path, body), HttpStatusCode.BadRequest, "body");
+    }
+
+    [Fact]
+    public async Task Arms_one_ulp_apart_give_nulls_and_notes_not_an_error()
+    {
+        var answer = await PostAsync(Client, "/analysis", """
+            {"arms": [{"name": "a", "values": [1, 2]}, {"name": "b", "values": [1, 2.0000000000000004]}]}
+            """);
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.DoesNotContain("Infinity", answer.Body);
+        var text = await SendAsync(Client, HttpMethod.Post, "/analysis", Encoding.UTF8.GetBytes("""{"arms": [{"name": "a", "values": [1, 2]}, {"name": "b", "values": [1, 2.0000000000000004]}]}"""),
+            headers: new Dictionary<string, string> { ["Accept"] = "text/plain" });
+        Assert.Equal(HttpStatusCode.OK, text.Status);
+    }
+
+    [Theory]
+    [InlineData("""{"sd": 2147483648, "difference": 0.001, "runsPerArm": 10}""")]
+    [InlineData("""{"sd": 1, "difference": 1e-12, "runsPerArm": 2, "power": 0.5, "level": 0.5}""")]
+    [InlineData("""{"sd": 1e-12, "difference": 1e12, "runsPerArm": 2}""")]
+    [InlineData("""{"sd": 5e-324, "difference": 1e-300}""")]
+    public async Task Extreme_planning_questions_are_answered_with_nulls_and_notes(string body)
+    {
+        var answer = await PostAsync(Client, "/analysis/plan", body);
+        Assert.True(answer.Status is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{answer.Status}: {answer.Body}");
+        Assert.DoesNotContain("Infinity", answer.Body);
+        Assert.DoesNotContain("NaN", answer.Body);
+    }
+
     [Fact]
     public async Task Near_identical_arms_give_nulls_and_notes_not_NaN_or_an_error()
     {

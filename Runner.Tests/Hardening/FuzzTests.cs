@@ -35,6 +35,16 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static readonly string[] Tricks = ["ema", "tta", "cutout", "whitening", "nonsense", "", "EMA"];
 
+    /// <summary>A body of every top-level JSON kind, the object among them.</summary>
+    private static readonly string[] TopLevel = ["null", "true", "false", "0", "-1.5e308", "\"text\"", "[]", "[null]", "[{}]", "{}"];
+
+    /// <summary>Numbers at the edges of double and int: 2³¹, 2⁵³, the largest and smallest doubles, values one ulp apart.</summary>
+    private static readonly JsonNode?[] EdgeNumbers =
+    [
+        2147483647, 2147483648L, -2147483649L, 9007199254740992L, 9007199254740993L, 1e308, -1e308, double.MaxValue, double.Epsilon, -double.Epsilon,
+        1e-300, 0, -0.0, 0.5, 0.9999999999999999, 1, 1.0000000000000002, 2, 2.0000000000000004, 0.0015, 1e12, 1e13,
+    ];
+
     private TestDatabase _db = null!;
     private ApiFactory _api = null!;
     private long _batchId;
@@ -118,13 +128,14 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
             case 0 or 1 or 2:
                 return (HttpMethod.Post, "/batches", BatchBody(random), contentType, headers);
             case 3:
-                return (HttpMethod.Post, "/analysis", AnalysisBody(random), contentType, headers);
+                return (HttpMethod.Post, "/analysis", random.Next(8) == 0 ? Encoding.UTF8.GetBytes(Pick(random, TopLevel)) : AnalysisBody(random), contentType, headers);
             case 4:
-                return (HttpMethod.Post, "/analysis/plan", PlanBody(random), contentType, headers);
+                return (HttpMethod.Post, "/analysis/plan", random.Next(8) == 0 ? Encoding.UTF8.GetBytes(Pick(random, TopLevel)) : PlanBody(random), contentType, headers);
             case 5:
                 var probe = new JsonObject { [Pick(random, ["queue", "matrixSize", "repeats", "Queue", "extra"])] = Hostile(random) };
                 probe["matrixSize"] = random.Next(2) == 0 ? 1 : 100_000; // never a valid probe: no probe row may appear
-                return (HttpMethod.Post, $"/workers/probe?wait={Pick(random, QueryValues)}", Encoding.UTF8.GetBytes(probe.ToJsonString()), contentType, headers);
+                var probeBody = random.Next(4) == 0 ? Pick(random, TopLevel.Where(b => b != "{}").ToArray()) : probe.ToJsonString();
+                return (HttpMethod.Post, $"/workers/probe?wait={Pick(random, QueryValues)}", Encoding.UTF8.GetBytes(probeBody), contentType, headers);
             case 6:
                 var target = random.Next(2) == 0 ? Pick(random, ["0", "-1", "999999", "abc"]) : id;
                 var cancelId = target == _batchId.ToString() ? "999998" : target;
@@ -185,8 +196,11 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
         for (var i = 0; i < random.Next(0, 6); i++)
         {
             var values = new JsonArray();
-            for (var v = 0; v < random.Next(0, 6); v++)
-                values.Add(random.Next(8) == 0 ? Hostile(random) : 0.94 + random.NextDouble() * Pick(random, [1e-3, 1e-15, 0, 1e300]));
+            if (random.Next(6) == 0)
+                values = new JsonArray(1, 2, Pick(random, EdgeNumbers)?.DeepClone()); // arms that may differ by one ulp, or by everything a double holds
+            else
+                for (var v = 0; v < random.Next(0, 6); v++)
+                    values.Add(random.Next(8) == 0 ? Hostile(random) : 0.94 + random.NextDouble() * Pick(random, [1e-3, 1e-15, 0, 1e300]));
             arms.Add(random.Next(10) == 0 ? null : new JsonObject
             {
                 ["name"] = random.Next(6) == 0 ? Hostile(random) : $"arm{random.Next(3)}",
@@ -195,18 +209,23 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
             });
         }
         var body = new JsonObject { ["arms"] = arms };
-        foreach (var key in new[] { "level", "power", "pilotSd", "targetDifference", "correction", "test", "compare", "goal", "baseline", "Level", "unknown" })
+        foreach (var key in new[] { "level", "power", "pilotSd", "targetDifference", "margin", "correction", "test", "compare", "goal", "baseline", "Level", "unknown" })
             if (random.Next(4) == 0)
-                body[key] = Hostile(random);
+                body[key] = random.Next(2) == 0 ? Hostile(random) : Pick(random, EdgeNumbers)?.DeepClone();
         return Encoding.UTF8.GetBytes(body.ToJsonString());
     }
 
     private static byte[] PlanBody(Random random)
     {
         var body = new JsonObject();
-        foreach (var key in new[] { "sd", "difference", "runsPerArm", "power", "level", "comparisons", "SD", "extra" })
+        foreach (var key in new[] { "sd", "difference", "runsPerArm", "power", "level", "comparisons", "looks", "spending", "SD", "extra" })
             if (random.Next(2) == 0)
-                body[key] = random.Next(3) == 0 ? Hostile(random) : Pick(random, [(JsonNode?)0.0015, 0.001, 50, 0.8, 0.95, 3, 1e-300, 1e12]);
+                body[key] = random.Next(3) switch
+                {
+                    0 => Hostile(random),
+                    1 => Pick(random, EdgeNumbers)?.DeepClone(),
+                    _ => Pick(random, [(JsonNode?)0.0015, 0.001, 50, 0.8, 0.95, 3, 1e-300, 1e12]),
+                };
         return Encoding.UTF8.GetBytes(body.ToJsonString());
     }
 
