@@ -37,6 +37,7 @@ public sealed partial class GoldenTrajectory
 
     /// <summary>Per gradient (Runner's names), how far float32 noise moves the original's own step-1 gradient.</summary>
     public Dictionary<string, double> Step1GradientNoise { get; }
+
     public Dictionary<string, Tensor> Arrays { get; }
 
     /// <summary>Which states the file keeps ("init", "step1/grad", … "resume/state"): the final stage's also the last step's.</summary>
