@@ -54,7 +54,8 @@ public sealed class Learner : IDisposable
     /// <summary>Forward in training mode and backward of one batch: its logits (fp32) and summed loss; the gradients are on the model.</summary>
     public (Tensor Logits, Tensor Loss) Backward(Tensor x, Tensor y)
     {
-        Model.train();
+        if (!Model.training)
+            Model.train(); // only on the switch back from evaluation, as the original's forward step does
         var logits = Trainer.TrainingLogits(Model, x, Half);
         var loss = Trainer.Loss(logits, y, Recipe);
         Model.zero_grad();
