@@ -1,18 +1,27 @@
+using System.Text.Json.Nodes;
 using Runner.Core.Statistics;
 
 namespace Runner.Api.Analysis;
 
-/// <summary>Body of <c>POST /analysis/plan</c>: seeds per arm for a difference, or the difference n seeds resolve.</summary>
 /// <summary>
-/// With <see cref="Looks"/> (and a difference) it also sizes a group-sequential design: the most seeds per
-/// arm, the boundaries and the expected seeds at true differences 0, δ/2 and δ.
+/// Body of <c>POST /analysis/plan</c>: seeds per arm for a difference, or the difference n seeds resolve. With
+/// <see cref="Looks"/> (and a difference) also a group-sequential design: a number of looks sizes one (the most
+/// seeds per arm for the power), a list of seeds per arm at each look (as a batch's <c>sequential.looks</c>)
+/// evaluates that one; either way with its boundaries, power and expected seeds at true differences 0, δ/2 and δ.
 /// </summary>
 public sealed record PlanRequest(double? Sd, double? Difference = null, int? RunsPerArm = null, double? Power = null, double? Level = null, int? Comparisons = null,
-    int? Looks = null, string? Spending = null)
+    JsonNode? Looks = null, string? Spending = null)
 {
     public const int MaxRunsPerArm = 1_000_000;
     public const int MaxComparisons = 10_000;
-    public const int MaxLooks = 20;
+
+    /// <summary>The number of equally spaced looks asked for, or null.</summary>
+    internal int? LookCount() => Looks is JsonValue v && v.TryGetValue<int>(out var k) ? k : null;
+
+    /// <summary>The seeds per arm at each look asked for, or null (also when an entry is not a whole number).</summary>
+    internal IReadOnlyList<int>? SeedsAtLooks() => Looks is JsonArray list && list.All(n => n is JsonValue v && v.TryGetValue<int>(out _))
+        ? list.Select(n => n!.GetValue<int>()).ToList()
+        : null;
 
     public Dictionary<string, string[]> Validate()
     {
@@ -31,8 +40,9 @@ public sealed record PlanRequest(double? Sd, double? Difference = null, int? Run
             errors["level"] = [$"{Level} is not a usable confidence level; use {AnalysisSettings.MinLevel} to {AnalysisSettings.MaxLevel}."];
         if (Comparisons is < 1 or > MaxComparisons)
             errors["comparisons"] = [$"Use 1 to {MaxComparisons} comparisons."];
-        if (Looks is < 1 or > MaxLooks)
-            errors["looks"] = [$"Use 1 to {MaxLooks} looks."];
+        if (Looks is not null && !(LookCount() is >= 1 and <= SequentialDesign.MaxLooks
+                                   || SeedsAtLooks() is { } seeds && SequentialDesign.AreLooks(seeds) && seeds[^1] <= MaxRunsPerArm))
+            errors["looks"] = [$"Give a number of looks, 1 to {SequentialDesign.MaxLooks}, or the seeds per arm at each look (at most {SequentialDesign.MaxLooks}, increasing from at least 2 up to {MaxRunsPerArm}), e.g. [10, 20, 30, 40, 50]."];
         else if (Looks is not null && Difference is null)
             errors["difference"] = ["A sequential design is sized for a difference; give one."];
         AnalysisNames.Choose(Spending, "spending", errors, Core.Statistics.Spending.OBrienFleming, AnalysisNames.Spendings);
@@ -53,9 +63,11 @@ public sealed record PlanResult(double Sd, double Power, double Alpha, double? D
             r.RunsPerArm,
             r.RunsPerArm is { } n && r.Difference is { } diff ? PowerAnalysis.Power(n, diff, sd, alpha) : null,
             r.RunsPerArm is { } m ? PowerAnalysis.MinimumDetectableDifference(m, sd, alpha, power) : null,
-            r.Looks is { } looks && r.Difference is { } delta
-                ? SequentialPlanning.For(sd, delta, power, 1 - (r.Level ?? 0.95), r.Comparisons ?? 1, looks,
-                    AnalysisNames.ValueOf(r.Spending ?? "obrien-fleming", AnalysisNames.Spendings))
+            r.Difference is not { } delta ? null
+                : r.LookCount() is { } looks ? SequentialPlanning.For(sd, delta, power, 1 - (r.Level ?? 0.95), r.Comparisons ?? 1, looks, SpendingOf(r))
+                : r.SeedsAtLooks() is { } seeds ? SequentialPlanning.At(sd, delta, power, 1 - (r.Level ?? 0.95), r.Comparisons ?? 1, seeds, SpendingOf(r))
                 : null);
     }
+
+    private static Spending SpendingOf(PlanRequest r) => AnalysisNames.ValueOf(r.Spending ?? "obrien-fleming", AnalysisNames.Spendings);
 }

@@ -176,17 +176,15 @@ public static class BatchesApi
     }
 
     private static async Task<Results<Ok<BatchDetail>, NotFound, ProblemHttpResult>> Cancel(
-        long id, BatchStore store, IBackgroundJobClient jobs, CancellationToken ct)
+        long id, BatchStore store, CancellationToken ct)
     {
-        var (found, changed, jobIds) = await store.CancelAsync(id, ct);
+        var (found, changed) = await store.CancelAsync(id, ct);
         if (!found)
             return TypedResults.NotFound();
         var detail = (await store.DetailAsync(id, ct))!;
         if (!changed && detail.Batch.Status != BatchStatus.Cancelled)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Batch already finished",
                 detail: $"Batch {id} is {detail.Batch.Status.Name()}; only a queued or running batch can be cancelled.");
-        foreach (var jobId in jobIds)
-            jobs.Delete(jobId);
         return TypedResults.Ok(detail);
     }
 

@@ -132,6 +132,9 @@ public static partial class BatchPlanner
 
         if (spec.Data is { } data && DataProblem(data) is { } problem)
             errors["data"] = [problem];
+        else if (spec.Data is { } synthetic && SyntheticSize(synthetic) is { } images
+                 && planned.FirstOrDefault(a => Math.Min(a.Recipe.TrainSubset ?? images, images) < a.Recipe.BatchSize) is { } tooFew)
+            errors["data"] = [$"'{synthetic}' has {images} training images, fewer than one batch of {tooFew.Recipe.BatchSize} in arm '{tooFew.Name}'; every run would fail."];
         var sequential = spec.Sequential is { } s && seeds is not null ? Sequential(s, seeds.Count, arms.Count - 1, level, errors) : null;
 
         if (errors.Count > 0)
@@ -158,7 +161,7 @@ public static partial class BatchPlanner
                  && list.All(n => n is JsonValue v && v.TryGetValue<int>(out _)))
         {
             var given = list.Select(n => n!.GetValue<int>()).ToList();
-            if (given[0] < 2 || given.Zip(given.Skip(1)).Any(p => p.Second <= p.First) || given[^1] != seeds)
+            if (!SequentialDesign.AreLooks(given) || given[^1] != seeds)
                 errors["sequential.looks"] = [$"Give seeds per arm at each look, increasing from at least 2 and ending at the batch's {seeds} seeds."];
             else
                 looks = given;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Hangfire;
 using Npgsql;
 using Runner.Core.Queueing;
 using Runner.Core.Recipes;
@@ -9,7 +10,7 @@ using Runner.Core.Statistics;
 namespace Runner.Core.Batches;
 
 /// <summary>Batches, arms and runs: creation in one transaction, cancellation, and the queries behind the API.</summary>
-public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
+public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, JobStorage jobs)
 {
     private const string BatchColumns = """
         b.id, b.name, b.status, b.seeds, b.baseline, b.metric, b.level, b.margin, b.correction, b.test, b.queue, b.priority, b.data,
@@ -252,30 +253,30 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
     }
 
     /// <summary>
-    /// Cancels a batch: the batch and every run not yet finished become cancelled in one transaction; the
-    /// job ids of those runs are returned so their Hangfire jobs can be deleted (a running one stops within
-    /// seconds: its next progress write finds the run cancelled). Finished runs stay as they are.
+    /// Cancels a batch: the batch, every run not yet finished and those runs' Hangfire jobs (<see cref="RunJobs.DeleteAsync"/>)
+    /// in one transaction, a statement per table whatever the batch's size. A running run stops within seconds (its
+    /// job's Deleted state cancels it, and its next progress write finds the run cancelled). Finished runs stay as they are.
     /// </summary>
-    public async Task<(bool Found, bool Changed, IReadOnlyList<string> JobIds)> CancelAsync(long id, CancellationToken ct)
+    public async Task<(bool Found, bool Changed)> CancelAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
             "select status from batches where id = @id for update", new { id }, tx, cancellationToken: ct));
         if (status is null)
-            return (false, false, []);
+            return (false, false);
         if (Statuses.BatchStatusNamed(status)?.IsActive() != true)
-            return (true, false, []);
+            return (true, false);
         await connection.ExecuteAsync(new CommandDefinition(
             "update batches set status = 'cancelled', cancelled_at = now(), finished_at = now() where id = @id", new { id }, tx, cancellationToken: ct));
         var jobIds = (await connection.QueryAsync<string?>(new CommandDefinition("""
             update runs set status = 'cancelled', finished_at = now() where batch_id = @id and status in ('queued', 'running') returning job_id
-            """, new { id }, tx, cancellationToken: ct))).OfType<string>().ToList();
+            """, new { id }, tx, cancellationToken: ct))).OfType<string>().Select(long.Parse).ToList();
+        await RunJobs.DeleteAsync(connection, tx, queueOptions.SchemaName, jobIds, jobs.JobExpirationTimeout, ct);
         await tx.CommitAsync(ct);
-        return (true, true, jobIds);
+        return (true, true);
     }
 
-    /// <summary>The metric's values per arm (in arm order, with seeds for pairing) and the counts of failed and cancelled runs.</summary>
     /// <summary>Per arm, the devices and precisions its finished runs ran on (runs stored before precision was recorded count as fp32).</summary>
     public async Task<IReadOnlyList<RunProvenance>> ProvenanceAsync(long batchId, CancellationToken ct)
     {
@@ -288,6 +289,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions)
             """, new { batchId }, cancellationToken: ct))).ToList();
     }
 
+    /// <summary>The metric's values per arm (in arm order, with seeds for pairing) and the counts of failed and cancelled runs.</summary>
     public async Task<IReadOnlyList<ArmSamples>> SamplesAsync(long batchId, Metric metric, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);

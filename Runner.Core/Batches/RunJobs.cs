@@ -60,6 +60,44 @@ public static class RunJobs
             }, tx, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// Deletes runs' jobs inside the caller's transaction, one statement per table however many there are: the rows
+    /// <c>BackgroundJobClient.Delete</c> writes (a Deleted state with its time, the job's state and expiry, the deleted
+    /// counters the dashboard's history reads; <c>RunJobsTests</c> compares them), and also the queue entries no worker
+    /// has fetched yet, which Hangfire leaves for a worker to fetch and discard. A worker already running one sees its
+    /// Deleted state and stops it; a worker taking one at the same moment finds its run cancelled (the runs table decides).
+    /// Jobs already deleted are left as they are.
+    /// </summary>
+    public static async Task DeleteAsync(NpgsqlConnection connection, IDbTransaction tx, string schema, IReadOnlyList<long> ids, TimeSpan expireIn, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+            return;
+        var now = DateTime.UtcNow;
+        var deleted = new DeletedState();
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            with s as (
+                insert into "{schema}".state (jobid, name, reason, createdat, data)
+                select id, 'Deleted', null, @now, @data::jsonb from "{schema}".job where id = any(@ids) and statename is distinct from 'Deleted'
+                returning id, jobid),
+            j as (
+                update "{schema}".job j set stateid = s.id, statename = 'Deleted', expireat = @expireAt from s where j.id = s.jobid
+                returning j.id)
+            insert into "{schema}".counter (key, value, expireat)
+            select c.key, n.deleted, c.expireat from (select count(*)::int as deleted from j) n,
+                (values ('stats:deleted', null::timestamptz), (@day, @dayExpiry), (@hour, @hourExpiry)) as c(key, expireat)
+            where n.deleted > 0;
+
+            delete from "{schema}".jobqueue where jobid = any(@ids) and fetchedat is null;
+            """,
+            new
+            {
+                ids = ids.ToArray(), now, data = SerializationHelper.Serialize(deleted.SerializeData()), expireAt = now + expireIn,
+                // The daily and hourly counters of Hangfire's statistics history, with its expiries.
+                day = $"stats:deleted:{now:yyyy-MM-dd}", dayExpiry = now.AddMonths(1),
+                hour = $"stats:deleted:{now:yyyy-MM-dd-HH}", hourExpiry = now.AddDays(1),
+            }, tx, cancellationToken: ct));
+    }
+
     /// <summary>The job of a run: what <c>BackgroundJobClient.Enqueue&lt;RunJob&gt;(queue, …)</c> would create.</summary>
     public static Job Job(RunToEnqueue run) =>
         Hangfire.Common.Job.FromExpression<RunJob>(job => job.RunAsync(run.RunId, run.Batch, run.Arm, run.Seed, CancellationToken.None), run.Queue);

@@ -36,6 +36,14 @@ public sealed record SequentialDesign(IReadOnlyList<int> Looks, Spending Spendin
 
     public int MaxSeeds => Looks[^1];
 
+    /// <summary>Whether seeds per arm at each look make a design: 1 to <see cref="MaxLooks"/> looks, increasing from at least 2.</summary>
+    public static bool AreLooks(IReadOnlyList<int> looks) =>
+        looks.Count is >= 1 and <= MaxLooks && looks[0] >= 2 && looks.Zip(looks.Skip(1)).All(p => p.Second > p.First);
+
+    /// <summary>The boundaries planned before any look: every planned look at its information fraction, at α/m.</summary>
+    public IReadOnlyList<Look> PlannedBoundaries() =>
+        GroupSequential.Boundaries(Looks.Select(n => (double)n / MaxSeeds).ToList(), ComparisonAlpha(), Spending);
+
     /// <summary>Whether the α of comparisons shown different passes to the others (only without a margin).</summary>
     public bool Recycles => Margin is null;
 

@@ -111,6 +111,8 @@ public sealed class BatchPlannerTests
     [InlineData("""{"name": "x", "base": {"preset": "tta", "overrides": {"precision": "fp16"}}, "seeds": 2, "queue": "cpu"}""", "queue")]
     [InlineData("""{"name": "x", "base": {"preset": "tta"}, "seeds": 2, "priority": "urgent"}""", "priority")]
     [InlineData("""{"name": "x", "base": {"preset": "tta"}, "seeds": 2, "data": "synthetic:5"}""", "data")]
+    [InlineData("""{"name": "x", "base": {"preset": "tta"}, "seeds": 2, "data": "synthetic:300"}""", "data")]
+    [InlineData("""{"name": "x", "base": {"preset": "tta", "overrides": {"batchSize": 64}}, "arms": [{"name": "big", "overrides": {"batchSize": 512}}], "seeds": 2, "data": "synthetic:500"}""", "data")]
     [InlineData("""{"name": "x", "base": {"preset": "tta"}, "seeds": 2, "baseline": "nope"}""", "baseline")]
     [InlineData("""{"name": "x", "base": {"preset": "tta"}, "seeds": 2, "includeBase": false, "arms": [{"name": "a"}]}""", "baseline")]
     [InlineData("""{"name": "x", "base": {"preset": "tta", "overrides": {"trainSubset": 100}}, "seeds": 2}""", "base.overrides.trainSubset")]
@@ -124,6 +126,18 @@ public sealed class BatchPlannerTests
 
         Assert.Null(plan);
         Assert.True(errors.ContainsKey(field), $"expected an error for '{field}', got: {string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value[0]}"))}");
+    }
+
+    [Fact]
+    public void Synthetic_data_smaller_than_an_arms_batch_names_the_arm_and_a_trained_subset_counts_too()
+    {
+        var (plan, errors) = Plan("""{"name": "x", "base": {"preset": "tta", "overrides": {"batchSize": 64}}, "arms": [{"name": "big", "overrides": {"batchSize": 512}}], "seeds": 2, "data": "synthetic:500"}""");
+        Assert.Null(plan);
+        Assert.Equal("'synthetic:500' has 500 training images, fewer than one batch of 512 in arm 'big'; every run would fail.", errors["data"][0]);
+
+        Assert.NotNull(Plan("""{"name": "x", "base": {"preset": "tta", "overrides": {"batchSize": 64}}, "seeds": 2, "data": "synthetic:100"}""").Plan);
+        Assert.NotNull(Plan("""{"name": "x", "base": {"preset": "tta", "overrides": {"batchSize": 64, "trainSubset": 128}}, "seeds": 2, "data": "synthetic"}""").Plan);
+        Assert.True(Plan("""{"name": "x", "base": {"preset": "tta", "overrides": {"batchSize": 64}}, "seeds": 2, "data": "synthetic:63"}""").Errors.ContainsKey("data"));
     }
 
     [Fact]

@@ -46,6 +46,20 @@ public sealed class SequentialBatchTests : ApiTestBase
     }
 
     [Fact]
+    public async Task Before_any_look_the_page_shows_the_planned_boundaries_of_every_look()
+    {
+        var id = await Submit(Spec.Replace("\"looks\": 2", "\"looks\": [2, 4, 6]"));
+
+        var page = (await Client.GetStringAsync($"/ui/batches/{id}")).Replace("\n", " ");
+        Assert.Contains("each comparison at α/2 = 0.025", page);
+        var planned = Runner.Core.Statistics.GroupSequential.Boundaries([1 / 3.0, 2 / 3.0, 1], 0.025, Runner.Core.Statistics.Spending.OBrienFleming);
+        for (var k = 0; k < 3; k++)
+            Assert.Matches($"<table id=\"planned-looks\">.*<td class=\"num\">{k + 1}</td><td class=\"num\">{2 * (k + 1)}</td><td class=\"num\">{planned[k].Fraction.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}</td>\\s*"
+                + $"<td class=\"num\">{planned[k].Z.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}</td>", page);
+        Assert.True(planned[0].Z > planned[2].Z && planned[2].CumulativeAlpha > 0.0249);
+    }
+
+    [Fact]
     public async Task A_clearly_worse_arm_stops_at_the_first_look_and_only_its_queued_runs_are_cancelled()
     {
         var id = await Submit(Spec);

@@ -121,4 +121,32 @@ public sealed class AnalysisApiTests : IAsyncLifetime
         var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("looks", out _) && errors.TryGetProperty("spending", out _));
     }
+
+    [Fact]
+    public async Task Planning_evaluates_a_sequential_design_at_the_looks_given()
+    {
+        var sized = (await (await _client.PostAsJsonAsync("/analysis/plan", new { sd = 0.0015, difference = 0.001, power = 0.9, looks = 5 }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sequential");
+        var seeds = sized.GetProperty("seedsAtLooks").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+
+        // The sized design's own looks, given as a list: its most seeds, power at least the target, the same boundaries (to the rounding of the seeds).
+        var given = (await (await _client.PostAsJsonAsync("/analysis/plan", new { sd = 0.0015, difference = 0.001, power = 0.9, looks = seeds }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sequential");
+        Assert.Equal(seeds, given.GetProperty("seedsAtLooks").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(seeds[^1], given.GetProperty("maxRunsPerArm").GetInt32());
+        Assert.InRange(given.GetProperty("power").GetDouble(), 0.9, 0.92);
+        Assert.InRange(given.GetProperty("boundaries")[0].GetProperty("z").GetDouble() - sized.GetProperty("boundaries")[0].GetProperty("z").GetDouble(), -0.1, 0.1);
+
+        // Half the seeds: the same looks' shape, less power.
+        var half = (await (await _client.PostAsJsonAsync("/analysis/plan", new { sd = 0.0015, difference = 0.001, power = 0.9, looks = seeds.Select(n => n / 2).ToArray() }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sequential");
+        Assert.True(half.GetProperty("power").GetDouble() < 0.7);
+
+        foreach (var looks in new object[] { new[] { 10, 10 }, new[] { 1, 5 }, Array.Empty<int>(), Enumerable.Range(1, 21).Select(i => 2 * i).ToArray(), new object[] { 10, "x" }, new[] { 10, 2_000_000 } })
+        {
+            var bad = await _client.PostAsJsonAsync("/analysis/plan", new { sd = 0.0015, difference = 0.001, looks });
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("looks", out _));
+        }
+    }
 }
