@@ -53,6 +53,7 @@ public static class ApiSetup
             .AddSingleton<BatchStore>()
             .AddSingleton<BatchSubmission>()
             .AddHostedService<MissingJobsRepair>()
+            .AddHostedService<LostWorkerRepair>()
             .AddRunnerHealthChecks()
             .AddProblemDetails()
             .AddExceptionHandler<ProblemExceptionHandler>()

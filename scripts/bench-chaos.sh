@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Chaos benchmark (docs/benchmarks.md): a PostgreSQL and API of their own, then `Runner.Worker bench-chaos`,
-# which runs a batch on three worker processes while SIGKILLing a busy one 20 times (arguments pass through:
-# --kills, --workers, --seeds, --epochs, --seed) and checks that every run is stored exactly once.
+# which runs a batch on three worker processes while SIGKILLing a busy one 20 times, with 200 runs queued behind
+# it (arguments pass through: --kills, --workers, --seeds, --epochs, --seed, --behind), checks that every run is
+# stored exactly once and reports kill → restart. The API releases a lost worker's runs (Workers__LostAfterSeconds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,8 +12,8 @@ export RUNNER_DATA_DIR=$(pwd)/.data/chaos
 source scripts/postgres.sh
 pg_up
 export ConnectionStrings__Runner=$(pg_fresh_database runner_chaos)
-# A killed worker's job becomes visible again after this; the API and the workers must agree on it.
-export Queue__InvisibilityTimeoutSeconds=${RUNNER_CHAOS_INVISIBILITY:-10}
+# Without the API's repair a killed worker's job would become visible again only after this, behind the queue.
+export Queue__InvisibilityTimeoutSeconds=${RUNNER_CHAOS_INVISIBILITY:-300}
 export Queue__PollIntervalSeconds=1
 export MALLOC_ARENA_MAX=1
 

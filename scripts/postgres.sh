@@ -105,3 +105,23 @@ pg_down() {
   [ -s "$data/PG_VERSION" ] || return 0
   as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
 }
+
+# Sets PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and PGSSLMODE from an Npgsql connection string
+# (Key=Value;… with Npgsql's key names and aliases, any letter case), for pg_dump and pg_restore.
+pg_env_from_connection_string() {
+  local pair key value
+  local IFS=';'
+  for pair in $1; do
+    [ -n "$pair" ] || continue
+    key=$(printf '%s' "${pair%%=*}" | tr '[:upper:]' '[:lower:]' | tr -d ' ')
+    value=${pair#*=}
+    case "$key" in
+      host|server) export PGHOST=$value ;;
+      port) export PGPORT=$value ;;
+      database|db) export PGDATABASE=$value ;;
+      username|userid|user) export PGUSER=$value ;;
+      password) export PGPASSWORD=$value ;;
+      sslmode) export PGSSLMODE=$(printf '%s' "$value" | tr '[:upper:]' '[:lower:]') ;;
+    esac
+  done
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts Runner for local use: a private PostgreSQL, the API and one CPU worker. Ctrl+C stops them.
-# With --demo it then submits a small CPU-scale ablation (tta vs tta without EMA, 5 seeds) and prints
-# its analysis table (CIFAR-10 from RUNNER_DEMO_DATA, else the cache or a download, else synthetic data).
+# With --demo it then submits a small CPU-scale ablation (the whitening stage with and without whitening,
+# 4 seeds) and prints its analysis table (CIFAR-10 from RUNNER_DEMO_DATA, else the cache or a download, else synthetic data).
 # Settings: RUNNER_API_PORT (5080), RUNNER_PG_PORT (55432), RUNNER_WORKER_DEVICE (cpu, or cuda:N),
 # RUNNER_WORKERS (worker processes on that device, default 1: several runs share a large GPU, one per
 # process), and any Runner setting as an environment variable (Access__ApiKey, Worker__Threads, ...).

@@ -108,6 +108,29 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
     }
 
     /// <summary>
+    /// Runs whose worker is lost (no heartbeat for <paramref name="lostAfter"/>: killed, out of memory, its machine
+    /// gone) go back to the head of their queue at once: their jobs' queue entries are released (fetched-at
+    /// cleared) and idle workers woken. Hangfire.PostgreSql serves released entries before those whose invisibility
+    /// timeout ran out, by queue, then job id, so the run is taken before the runs queued after it, instead of after
+    /// the whole queue once the timeout expires. A worker that still beats, however slow, keeps its runs. The run's
+    /// attempt fencing keeps its result stored once even if a lost worker comes back. Returns the runs released.
+    /// </summary>
+    public async Task<int> ReleaseRunsOfLostWorkersAsync(TimeSpan lostAfter, CancellationToken ct)
+    {
+        var schema = queueOptions.SchemaName;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var released = await connection.ExecuteAsync(new CommandDefinition($"""
+            update "{schema}".jobqueue q set fetchedat = null
+            from runs r join workers w on w.id = r.worker_id
+            where r.status = 'running' and w.heartbeat_at < now() - @lostAfter
+              and q.jobid = r.job_id::bigint and q.fetchedat is not null
+            """, new { lostAfter }, cancellationToken: ct));
+        if (released > 0)
+            await connection.ExecuteAsync(new CommandDefinition("notify new_job", cancellationToken: ct));
+        return released;
+    }
+
+    /// <summary>
     /// Queued runs that no live Hangfire job will ever execute: whose job is gone, deleted (the dashboard's
     /// Delete button), failed or finished while the run still waits, or that have none (stored before jobs
     /// were written with their runs). Each gets a new enqueued job in the same transaction, in run order,

@@ -7,9 +7,12 @@ namespace Runner.Tests.Batches;
 
 /// <summary>Batches executed for real: the API in process, Hangfire on PostgreSQL, worker processes training with TorchSharp on synthetic data.</summary>
 [Collection(ApiCollection.Name)]
-public sealed class BatchExecutionTests : ApiTestBase
+public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, string> { ["Workers:LostAfterSeconds"] = LostAfterSeconds.ToString() })
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Test workers beat every second; five missed beats make one lost.</summary>
+    private const int LostAfterSeconds = 5;
 
     /// <summary>A CPU-scale recipe: width 1/8 on synthetic images, lasting about <paramref name="epochs"/> × 0.1–0.3 s.</summary>
     private static string Spec(string name, int epochs, int seeds, string data = "\"synthetic:512\"") => $$$"""
@@ -111,29 +114,43 @@ public sealed class BatchExecutionTests : ApiTestBase
     }
 
     [Fact]
-    public async Task A_run_whose_worker_is_killed_is_run_again_and_stored_exactly_once()
+    public async Task A_run_whose_worker_is_killed_is_run_again_first_and_stored_exactly_once_and_a_busy_worker_keeps_its_run()
     {
-        var settings = new Dictionary<string, string> { ["Queue__InvisibilityTimeoutSeconds"] = "10" };
-        var id = await Submit(Spec("kill-me", epochs: 40, seeds: 1).Replace("\"leaveOneOut\": [\"ema\"], ", ""));
+        // Hangfire alone would hand the killed run out again only after this timeout, and after every run queued behind it.
+        var settings = new Dictionary<string, string> { ["Queue__InvisibilityTimeoutSeconds"] = "600" };
+        var id = await Submit(Spec("kill-me", epochs: 100, seeds: 1).Replace("\"leaveOneOut\": [\"ema\"], ", ""));
+        var behind = await Submit(Spec("queued-behind", epochs: 1, seeds: 2));
         int attempt1Epochs;
         await using (var doomed = ChildProcess.StartWorker(Db.ConnectionString, settings))
         {
-            await WaitForSql($"select count(*) >= 2 from epochs e join runs r on r.id = e.run_id where r.batch_id = {id}", TimeSpan.FromMinutes(1), doomed);
+            // Busy for longer than a lost worker's silence, beating all along: it keeps its run.
+            await WaitForSql($"select count(*) = 1 from runs where batch_id = {id} and status = 'running' and started_at < now() - interval '{LostAfterSeconds + 2} seconds'",
+                TimeSpan.FromMinutes(1), doomed);
+            Assert.Equal(1, await Db.ScalarAsync<int>($"select attempt from runs where batch_id = {id}"));
+            Assert.True(await Db.ScalarAsync<bool>($"select fetchedat is not null from hangfire.jobqueue q join runs r on r.job_id::bigint = q.jobid where r.batch_id = {id}"));
             doomed.KillHard();
             await doomed.WaitForExitAsync(TimeSpan.FromSeconds(10));
             attempt1Epochs = (int)await Db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id}");
-            Assert.InRange(attempt1Epochs, 2, 39);
+            Assert.InRange(attempt1Epochs, 1, 99);
+
+            // Lost once its heartbeat is LostAfterSeconds old: the API's repair releases its job to the head of the queue.
+            await WaitForSql($"select fetchedat is null from hangfire.jobqueue q join runs r on r.job_id::bigint = q.jobid where r.batch_id = {id}",
+                TimeSpan.FromSeconds(LostAfterSeconds + 20), doomed);
         }
 
         await using var survivor = ChildProcess.StartWorker(Db.ConnectionString, settings);
         var batch = await WaitForBatch(id, b => b["status"]!.GetValue<string>() is "completed" or "failed", TimeSpan.FromMinutes(3), survivor);
+        await WaitForBatch(behind, b => b["status"]!.GetValue<string>() is "completed" or "failed", TimeSpan.FromMinutes(1), survivor);
 
         Assert.Equal("completed", batch["status"]!.GetValue<string>());
+        Assert.True(await Db.ScalarAsync<bool>($"""
+            select (select started_at from runs where batch_id = {id}) < (select min(started_at) from runs where batch_id = {behind})
+            """), "the killed run went back to the head of its queue, before the runs queued behind it\n" + survivor.AllOutput);
         Assert.Equal(1L, await Db.ScalarAsync<long>($"select count(*) from runs where batch_id = {id}"));
         Assert.Equal(2, await Db.ScalarAsync<int>($"select attempt from runs where batch_id = {id}"));
-        Assert.Equal(40L, await Db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id} and e.attempt = 2"));
+        Assert.Equal(100L, await Db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id} and e.attempt = 2"));
         Assert.Equal(0L, await Db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id} and e.attempt <> 2"));
-        Assert.Equal(1L, await Db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Succeeded'"));
+        Assert.Equal(5L, await Db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Succeeded'"));
     }
 
     [Fact]
