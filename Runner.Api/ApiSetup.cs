@@ -7,6 +7,7 @@ using Runner.Api.Health;
 using Runner.Api.Pages;
 using Runner.Api.Recipes;
 using Runner.Api.Requests;
+using Runner.Api.Telemetry;
 using Runner.Api.Workers;
 using Runner.Core.Batches;
 using Runner.Core.Database;
@@ -54,6 +55,7 @@ public static class ApiSetup
             .AddSingleton<BatchSubmission>()
             .AddHostedService<MissingJobsRepair>()
             .AddHostedService<LostWorkerRepair>()
+            .AddRunnerTelemetry(queue)
             .AddRunnerHealthChecks()
             .AddProblemDetails()
             .AddExceptionHandler<ProblemExceptionHandler>()
@@ -86,6 +88,7 @@ public static class ApiSetup
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthApi();
+        app.MapTelemetryApi();
         app.MapWorkersApi();
         app.MapAnalysisApi();
         app.MapRecipesApi();

@@ -6,6 +6,7 @@ using Runner.Api.Analysis;
 using Runner.Api.Requests;
 using Runner.Core.Batches;
 using Runner.Core.Statistics;
+using Runner.Core.Telemetry;
 
 namespace Runner.Api.Batches;
 
@@ -147,6 +148,7 @@ public static class BatchesApi
         long id, string? metric, string? level, string? correction, string? test, string? compare, string? goal, string? margin,
         HttpRequest http, BatchStore store, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         if (await store.GetAsync(id, ct) is not { } batch)
             return TypedResults.NotFound();
         var errors = new Dictionary<string, string[]>();
@@ -170,6 +172,7 @@ public static class BatchesApi
         if (AblationAnalysis.Validate(samples, batch.Baseline, settings) is { Count: > 0 } refused)
             return TypedResults.ValidationProblem(refused);
         var analysis = BatchAnalysis.For(batch, samples, settings, chosen!, await store.ProvenanceAsync(id, ct));
+        RunnerMetrics.AnalysisDuration.Record(clock.Elapsed.TotalSeconds);
         return AnalysisApi.WantsText(http)
             ? TypedResults.Text($"{analysis.Batch} (batch {analysis.BatchId}): {analysis.BasedOn}\n\n{AnalysisTable.Render(analysis.Analysis)}", "text/plain; charset=utf-8")
             : TypedResults.Ok(analysis);

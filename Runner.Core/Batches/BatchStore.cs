@@ -109,25 +109,55 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
 
     /// <summary>
     /// Runs whose worker is lost (no heartbeat for <paramref name="lostAfter"/>: killed, out of memory, its machine
-    /// gone) go back to the head of their queue at once: their jobs' queue entries are released (fetched-at
-    /// cleared) and idle workers woken. Hangfire.PostgreSql serves released entries before those whose invisibility
-    /// timeout ran out, by queue, then job id, so the run is taken before the runs queued after it, instead of after
-    /// the whole queue once the timeout expires. A worker that still beats, however slow, keeps its runs. The run's
-    /// attempt fencing keeps its result stored once even if a lost worker comes back. Returns the runs released.
+    /// gone) go back to the head of their queue at once. Their jobs' queue entries are released (fetched-at cleared)
+    /// and idle workers woken: Hangfire.PostgreSql serves released entries before those whose invisibility timeout ran
+    /// out, by queue, then job id, so the run is taken before the runs queued after it, instead of after the whole
+    /// queue once the timeout expires. Only an entry silent as long as the worker is released: one fetched moments
+    /// ago is a new worker's, about to claim the run. A lost worker's run whose job has no queue entry left (its
+    /// job finished under a superseded attempt) gets a new job. A worker that still beats, however slow, keeps its
+    /// runs; the run's attempt fencing keeps its result stored once even if a lost worker comes back. Returns the
+    /// runs released or enqueued again.
     /// </summary>
     public async Task<int> ReleaseRunsOfLostWorkersAsync(TimeSpan lostAfter, CancellationToken ct)
     {
         var schema = queueOptions.SchemaName;
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         var released = await connection.ExecuteAsync(new CommandDefinition($"""
             update "{schema}".jobqueue q set fetchedat = null
             from runs r join workers w on w.id = r.worker_id
             where r.status = 'running' and w.heartbeat_at < now() - @lostAfter
-              and q.jobid = r.job_id::bigint and q.fetchedat is not null
-            """, new { lostAfter }, cancellationToken: ct));
+              and q.jobid = r.job_id::bigint and q.fetchedat < now() - @lostAfter
+            """, new { lostAfter }, tx, cancellationToken: ct));
+        var orphaned = (await connection.QueryAsync<RunWithoutJob>(new CommandDefinition($"""
+            select r.id, b.name as Batch, a.name as Arm, r.seed, b.queue, b.priority
+            from runs r join arms a on a.id = r.arm_id join batches b on b.id = r.batch_id join workers w on w.id = r.worker_id
+            where r.status = 'running' and w.heartbeat_at < now() - @lostAfter
+              and not exists (select 1 from "{schema}".jobqueue q where q.jobid = r.job_id::bigint)
+            order by r.batch_id, r.position
+            for update of r skip locked
+            """, new { lostAfter }, tx, cancellationToken: ct))).ToList();
+        await EnqueueAgainAsync(connection, tx, orphaned, ct);
         if (released > 0)
-            await connection.ExecuteAsync(new CommandDefinition("notify new_job", cancellationToken: ct));
-        return released;
+            await connection.ExecuteAsync(new CommandDefinition("notify new_job", transaction: tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return released + orphaned.Count;
+    }
+
+    private sealed record RunWithoutJob(long Id, string Batch, string Arm, long Seed, string Queue, string Priority);
+
+    /// <summary>A new enqueued job for each run, in the order given, its id stored on the run (in the caller's transaction).</summary>
+    private async Task EnqueueAgainAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<RunWithoutJob> runs, CancellationToken ct)
+    {
+        if (runs.Count == 0)
+            return;
+        var schema = queueOptions.SchemaName;
+        var jobIds = await RunJobs.ReserveIdsAsync(connection, tx, schema, runs.Count, ct);
+        await RunJobs.InsertAsync(connection, tx, schema,
+            runs.Select(r => new RunToEnqueue(r.Id, r.Batch, r.Arm, r.Seed, JobQueues.ForPriority(r.Queue, r.Priority))).ToList(), jobIds, ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            update runs r set job_id = j.job_id::text from unnest(@runIds, @jobIds) as j(run_id, job_id) where r.id = j.run_id
+            """, new { runIds = runs.Select(r => r.Id).ToArray(), jobIds }, tx, cancellationToken: ct));
     }
 
     /// <summary>
@@ -141,8 +171,8 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         var schema = queueOptions.SchemaName;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var missing = (await connection.QueryAsync<(long Id, string Batch, string Arm, long Seed, string Queue, string Priority)>(new CommandDefinition($"""
-            select r.id, b.name, a.name, r.seed, b.queue, b.priority
+        var missing = (await connection.QueryAsync<RunWithoutJob>(new CommandDefinition($"""
+            select r.id, b.name as Batch, a.name as Arm, r.seed, b.queue, b.priority
             from runs r join arms a on a.id = r.arm_id join batches b on b.id = r.batch_id
             left join "{schema}".job j on j.id = r.job_id::bigint
             where r.status = 'queued' and r.queued_at < now() - @olderThan
@@ -150,14 +180,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
             order by r.batch_id, r.position
             for update of r skip locked
             """, new { olderThan }, tx, cancellationToken: ct))).ToList();
-        if (missing.Count == 0)
-            return 0;
-        var jobIds = await RunJobs.ReserveIdsAsync(connection, tx, schema, missing.Count, ct);
-        await RunJobs.InsertAsync(connection, tx, schema,
-            missing.Select(r => new RunToEnqueue(r.Id, r.Batch, r.Arm, r.Seed, JobQueues.ForPriority(r.Queue, r.Priority))).ToList(), jobIds, ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            update runs r set job_id = j.job_id::text from unnest(@runIds, @jobIds) as j(run_id, job_id) where r.id = j.run_id
-            """, new { runIds = missing.Select(r => r.Id).ToArray(), jobIds }, tx, cancellationToken: ct));
+        await EnqueueAgainAsync(connection, tx, missing, ct);
         await tx.CommitAsync(ct);
         return missing.Count;
     }

@@ -14,6 +14,9 @@ public sealed record RunAssignment
     public string RecipeHash { get; init; } = "";
 
     public string? Data { get; init; }
+
+    /// <summary>When the run was submitted (its queue wait is measured from here).</summary>
+    public DateTime QueuedAt { get; init; }
 }
 
 /// <summary>The outcome of trying to claim a run for an execution.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Hangfire;
 using Microsoft.Extensions.Logging;
 using Runner.Core.Recipes;
+using Runner.Core.Telemetry;
 using Runner.Core.Training;
 using Runner.Core.Workers;
 
@@ -36,6 +37,17 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
         }
 
         var sinceStart = Stopwatch.StartNew();
+        var device = new KeyValuePair<string, object?>("device", worker.Device.ToString());
+        RunnerMetrics.RunsStarted.Add(1, device);
+        if (run.Attempt > 1)
+            RunnerMetrics.RunsRetried.Add(1, device);
+        RunnerMetrics.QueueWait.Record((DateTime.UtcNow - run.QueuedAt).TotalSeconds, device);
+        void Finished(RunStatus status)
+        {
+            var tag = new KeyValuePair<string, object?>("status", status.Name());
+            RunnerMetrics.RunsFinished.Add(1, device, tag);
+            RunnerMetrics.RunDuration.Record(sinceStart.Elapsed.TotalSeconds, device, tag);
+        }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
@@ -65,8 +77,11 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
                 stop.Token);
 
             if (await runs.CompleteAsync(run, result))
+            {
+                Finished(RunStatus.Succeeded);
                 logger.LogInformation("Run {RunId} succeeded: test {Accuracy:P2}{Tta}, {Seconds:F1} s training", runId, result.TestAccuracy,
                     result.TtaAccuracy is { } tta ? $", TTA {tta:P2}" : "", result.TrainingSeconds);
+            }
             else
                 logger.LogWarning("Run {RunId} attempt {Attempt} finished but no longer owns the run (cancelled or superseded); result discarded", runId, run.Attempt);
         }
@@ -74,6 +89,7 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
         {
             if (await runs.StatusAsync(runId) is "cancelled")
             {
+                Finished(RunStatus.Cancelled);
                 logger.LogInformation("Run {RunId} stopped: its batch was cancelled", runId);
                 return;
             }
@@ -89,6 +105,7 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
         catch (DeterministicRunFailure e)
         {
             await runs.FailAsync(run, "deterministic", e.Message);
+            Finished(RunStatus.Failed);
             logger.LogError("Run {RunId} failed: {Error}", runId, e.Message);
             throw;
         }
@@ -98,6 +115,7 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
             if (await runs.TransientFailuresAsync(runId) >= TransientRetries)
             {
                 await runs.FailAsync(run, "transient", error);
+                Finished(RunStatus.Failed);
                 logger.LogError(e, "Run {RunId} failed after {Retries} retries", runId, TransientRetries);
             }
             else

@@ -60,7 +60,7 @@ public sealed class RunStore(NpgsqlDataSource db, ILogger<RunStore> logger)
                               steps_done = 0, steps_total = null, first_step_seconds = null
             from batches b
             where r.id = @runId and b.id = r.batch_id
-            returning r.id as RunId, r.batch_id as BatchId, r.attempt as Attempt, r.seed as Seed, r.recipe as RecipeJson, r.recipe_hash as RecipeHash, b.data as Data
+            returning r.id as RunId, r.batch_id as BatchId, r.attempt as Attempt, r.seed as Seed, r.recipe as RecipeJson, r.recipe_hash as RecipeHash, b.data as Data, r.queued_at as QueuedAt
             """,
             new
             {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Runner.Core.Telemetry;
 using Runner.Core.Workers;
 
 namespace Runner.Worker.Serve;
@@ -25,7 +26,9 @@ public sealed class WorkerHeartbeat(WorkerStore workers, WorkerIdentity identity
         {
             try
             {
-                if (!await workers.HeartbeatAsync(identity.Id, stoppingToken))
+                if (await workers.HeartbeatAsync(identity.Id, stoppingToken))
+                    RunnerMetrics.Heartbeats.Add(1);
+                else
                     logger.LogWarning("Worker {Name} is no longer registered; its heartbeat was not recorded", identity.Name);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -4,11 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Runner.Core.Batches;
 using Runner.Core.Database;
 using Runner.Core.Devices;
 using Runner.Core.Hosting;
 using Runner.Core.Queueing;
+using Runner.Core.Telemetry;
 using Runner.Core.Workers;
 using TorchSharp;
 
@@ -68,6 +71,11 @@ public static class WorkerHost
             .AddSingleton<DeviceDatasetCache>()
             .AddTransient<RunJob>();
         builder.Services.Configure<DatasetOptions>(builder.Configuration.GetSection(DatasetOptions.SectionName));
+        if (options.MetricsPort > 0)
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService("runner-worker", serviceInstanceId: identity.Name))
+                .WithMetrics(m => m.AddMeter(RunnerMetrics.MeterName, "Npgsql")
+                    .AddPrometheusHttpListener(o => (o.Host, o.Port) = ("localhost", options.MetricsPort)));
         // Registered before the Hangfire server so that it stops after it: the worker is marked
         // stopped only once its job has been handed back.
         builder.Services.AddHostedService<WorkerHeartbeat>();
@@ -96,6 +104,8 @@ public static class WorkerHost
             throw new StartupException($"{WorkerOptions.SectionName}:Threads is {o.Threads}; use 0 for libtorch's default or a positive thread count.");
         if (o.HeartbeatSeconds is < 1 or > 300)
             throw new StartupException($"{WorkerOptions.SectionName}:HeartbeatSeconds is {o.HeartbeatSeconds}; it must be between 1 and 300.");
+        if (o.MetricsPort is < 0 or > 65535)
+            throw new StartupException($"{WorkerOptions.SectionName}:MetricsPort is {o.MetricsPort}; use 0 (no metrics) or a port from 1 to 65535.");
         if (o.ShutdownTimeoutSeconds is < 1 or > 3600)
             throw new StartupException($"{WorkerOptions.SectionName}:ShutdownTimeoutSeconds is {o.ShutdownTimeoutSeconds}; it must be between 1 and 3600.");
     }

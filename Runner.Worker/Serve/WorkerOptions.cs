@@ -22,6 +22,12 @@ public sealed class WorkerOptions
 
     public int HeartbeatSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// A port on which the worker serves its OpenTelemetry metrics to Prometheus at <c>http://localhost:PORT/metrics</c>
+    /// (loopback only; Worker__MetricsPort); 0, the default, serves none.
+    /// </summary>
+    public int MetricsPort { get; set; }
+
     /// <summary>How long a stopping worker lets its job react to cancellation before the job is handed back.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 }
