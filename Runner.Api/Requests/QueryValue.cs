@@ -1,4 +1,5 @@
 using System.Globalization;
+using Runner.Core.Validation;
 
 namespace Runner.Api.Requests;
 
@@ -14,7 +15,7 @@ public static class QueryValue
             return null;
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
             return value;
-        errors[name] = [$"'{Shorten(text)}' is not a whole number from {min} to {max}."];
+        errors[name] = [$"'{JsonInput.Shorten(text)}' is not a whole number from {min} to {max}."];
         return null;
     }
 
@@ -24,7 +25,7 @@ public static class QueryValue
             return null;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= min && value <= max)
             return value;
-        errors[name] = [$"'{Shorten(text)}' is not a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}."];
+        errors[name] = [$"'{JsonInput.Shorten(text)}' is not a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}."];
         return null;
     }
 
@@ -44,7 +45,7 @@ public static class QueryValue
     {
         if (text is null || allowed.Contains(text))
             return text;
-        errors[name] = [$"'{Shorten(text)}' is not {what}; use one of: {string.Join(", ", allowed)}."];
+        errors[name] = [$"'{JsonInput.Shorten(text)}' is not {what}; use one of: {string.Join(", ", allowed)}."];
         return null;
     }
 
@@ -60,5 +61,4 @@ public static class QueryValue
         return false;
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Runner.Core.Validation;
 
 namespace Runner.Core.Batches;
 
@@ -29,7 +30,7 @@ public sealed record ArmReference(long BatchId, string Arm)
             if (colon <= 0 || colon == part.Length - 1
                 || !long.TryParse(part[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var batch) || batch <= 0
                 || part.Length > 200 || part.Any(char.IsControl))
-                return ([], $"'{Shorten(part)}' is not batch:arm (a batch id, a colon, an arm's name).");
+                return ([], $"'{JsonInput.Shorten(part)}' is not batch:arm (a batch id, a colon, an arm's name).");
             arms.Add(new ArmReference(batch, part[(colon + 1)..]));
         }
         if (arms.Count < 2)
@@ -39,5 +40,4 @@ public sealed record ArmReference(long BatchId, string Arm)
         return (arms, null);
     }
 
-    private static string Shorten(string text) => new(text.Take(40).Where(c => !char.IsControl(c)).ToArray());
 }

@@ -212,7 +212,7 @@ public static partial class BatchPlanner
                 if (array[i] is JsonValue v && v.TryGetValue<long>(out var seed) && seed is >= 0 and <= MaxSeed)
                     seeds.Add(seed);
                 else
-                    errors[$"seeds[{i}]"] = [$"{Shorten(array[i]?.ToJsonString() ?? "null")} is not a seed; use a whole number from 0 to {MaxSeed}."];
+                    errors[$"seeds[{i}]"] = [$"{JsonInput.Shorten(array[i]?.ToJsonString() ?? "null")} is not a seed; use a whole number from 0 to {MaxSeed}."];
             }
             if (seeds.Count != seeds.Distinct().Count())
                 errors["seeds"] = ["The seeds must be distinct: a repeated seed repeats a run exactly."];
@@ -234,7 +234,6 @@ public static partial class BatchPlanner
             : null;
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     /// <summary>The training-set size of a synthetic data setting; null when the setting is not a valid one.</summary>
     public static int? SyntheticSize(string data) =>

@@ -17,7 +17,7 @@ public static class HangfireSetup
         if (options.PollIntervalSeconds < 1)
             throw new StartupException($"{QueueOptions.SectionName}:PollIntervalSeconds is {options.PollIntervalSeconds}; it must be at least 1.");
 
-        // The storage options must be passed here: options given only to a connection factory are ignored (service notes B1).
+        // The storage options must be passed here: options given only to a connection factory are ignored.
         var storage = new PostgreSqlStorageOptions
         {
             SchemaName = options.SchemaName,

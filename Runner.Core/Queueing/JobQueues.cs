@@ -2,8 +2,9 @@ namespace Runner.Core.Queueing;
 
 /// <summary>
 /// One Hangfire queue per device class and priority; a job's queue is stored with it, so retries return
-/// to it. Hangfire.PostgreSql serves a worker's queues in alphabetical order (service notes B1), so the
-/// priority is spelled into the name: <c>gpu-1-high</c> before <c>gpu-2-normal</c> before <c>gpu-3-low</c>.
+/// to it. Hangfire.PostgreSql serves a worker's waiting jobs by queue name, then job id (its fetch orders by
+/// fetched-at, never-fetched first, then queue, then job id), so the priority is spelled into the name:
+/// <c>gpu-1-high</c> before <c>gpu-2-normal</c> before <c>gpu-3-low</c>.
 /// The bare class queue (probes) sorts first of all.
 /// </summary>
 public static class JobQueues

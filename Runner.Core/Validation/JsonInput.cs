@@ -13,6 +13,13 @@ public static partial class JsonInput
 {
     public const int MaxDepth = 32;
 
+    /// <summary>Untrusted text as an error message quotes it: its first 40 characters, control characters left out, "…" when cut.</summary>
+    public static string Shorten(string text)
+    {
+        var shown = new string(text.Take(40).Where(c => !char.IsControl(c)).ToArray());
+        return text.Length > 40 ? shown + "…" : shown;
+    }
+
     /// <summary>The document, or every problem in it keyed by field (<c>body</c> when it is not JSON at all).</summary>
     public static (JsonNode? Node, Dictionary<string, string[]> Errors) Parse(ReadOnlyMemory<byte> utf8)
     {

@@ -1,6 +1,6 @@
 namespace Runner.Tests.Statistics;
 
-/// <summary>Published datasets with known results (see shared docs/service-notes.md, section C).</summary>
+/// <summary>Published datasets with known results: R's sleep data and NIST's AtmWtAg, their reference values below.</summary>
 public static class ReferenceData
 {
     /// <summary>R's sleep data (Cushny and Peebles), pairs by patient ID.</summary>

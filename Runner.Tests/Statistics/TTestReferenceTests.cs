@@ -3,7 +3,7 @@ using static Runner.Tests.Statistics.ReferenceData;
 
 namespace Runner.Tests.Statistics;
 
-/// <summary>t-tests against R (sleep data) and NIST (AtmWtAg), full-precision values from service-notes C1/C2.</summary>
+/// <summary>t-tests against R (sleep data) and NIST (AtmWtAg), at the full precision those references publish (<see cref="ReferenceData"/>).</summary>
 public sealed class TTestReferenceTests
 {
     private static void Close(double expected, double? actual, double relative = 1e-9) =>

@@ -20,7 +20,8 @@ public sealed class WorkerOptions
     /// </summary>
     public int GpuMemoryMiB { get; set; } = 4096;
 
-    public int HeartbeatSeconds { get; set; } = 5;
+    /// <summary>How often the worker records that it is alive; the API takes it for lost after Workers__LostAfterSeconds without one.</summary>
+    public int HeartbeatSeconds { get; set; } = 2;
 
     /// <summary>
     /// A port on which the worker serves its OpenTelemetry metrics to Prometheus at <c>http://localhost:PORT/metrics</c>
