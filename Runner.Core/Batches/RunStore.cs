@@ -4,6 +4,7 @@ using Dapper;
 using Npgsql;
 using Microsoft.Extensions.Logging;
 using Runner.Core.Database;
+using Runner.Core.Queueing;
 using Runner.Core.Training;
 using Runner.Core.Workers;
 
@@ -15,10 +16,36 @@ namespace Runner.Core.Batches;
 /// writes nothing, which is what makes a run's result land exactly once. Every write rides out a short
 /// database outage (<see cref="DatabaseOutage"/>) instead of failing the run; progress writes are skipped meanwhile.
 /// </summary>
-public sealed class RunStore(NpgsqlDataSource db, ILogger<RunStore> logger)
+public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<RunStore> logger)
 {
     /// <summary>Executions lost with their worker (SIGKILL, power loss) before the run is failed instead of retried.</summary>
     public const int MaxLostAttempts = 3;
+
+    /// <summary>
+    /// At a worker's start, the runs of its dead predecessors go back to the head of their queues at once, before this
+    /// worker takes its first job, instead of when the API sees their heartbeats stop (<see cref="BatchStore.ReleaseRunsOfLostWorkersAsync"/>).
+    /// A predecessor is a worker registered on this host, never stopped, whose process is gone: no process has its id
+    /// here, or this one has (one id, one process at a time). Host names must therefore be unique across machines; a
+    /// live process with a reused id only delays the release to the API's. Only queue entries the predecessor fetched
+    /// are released: fetched before its last heartbeat and one interval more. Returns the runs released.
+    /// </summary>
+    public async Task<int> ReleaseRunsOfDeadPredecessorsAsync(WorkerIdentity self, TimeSpan heartbeat, Func<int, bool> processExists, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var candidates = await connection.QueryAsync<(Guid Id, int ProcessId)>(new CommandDefinition(
+            "select id, process_id from workers where host = @Host and stopped_at is null and id <> @Id", new { self.Host, self.Id }, cancellationToken: ct));
+        var dead = candidates.Where(w => w.ProcessId == self.ProcessId || !processExists(w.ProcessId)).Select(w => w.Id).ToArray();
+        if (dead.Length == 0)
+            return 0;
+        var released = await connection.ExecuteAsync(new CommandDefinition($"""
+            update "{queue.SchemaName}".jobqueue q set fetchedat = null
+            from runs r join workers w on w.id = r.worker_id
+            where w.id = any(@dead) and r.status = 'running' and q.jobid = r.job_id::bigint and q.fetchedat < w.heartbeat_at + @heartbeat
+            """, new { dead, heartbeat }, cancellationToken: ct));
+        if (released > 0)
+            await connection.ExecuteAsync(new CommandDefinition("notify new_job", cancellationToken: ct));
+        return released;
+    }
 
     /// <summary>
     /// Takes the run for a new attempt: only a queued run, or a running one whose worker died (the job

@@ -1,6 +1,10 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Npgsql;
+using Runner.Core.Batches;
+using Runner.Core.Devices;
+using Runner.Core.Workers;
 using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Batches;
@@ -151,6 +155,41 @@ public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, s
         Assert.Equal(100L, await Db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id} and e.attempt = 2"));
         Assert.Equal(0L, await Db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id} and e.attempt <> 2"));
         Assert.Equal(5L, await Db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Succeeded'"));
+    }
+
+    [Fact]
+    public async Task A_starting_worker_releases_only_the_runs_its_dead_predecessors_on_this_host_fetched()
+    {
+        var id = await Submit(Spec("predecessors", epochs: 1, seeds: 2));
+        static WorkerIdentity Worker(string host, int pid) => WorkerIdentity.ForThisProcess(WorkerDevice.Cpu,
+            new DeviceDescription("cpu", DeviceKind.Cpu, "test cpu", false, "0.107.0", "2.10.0", 1)) with { Host = host, ProcessId = pid };
+        var self = Worker(Environment.MachineName, Environment.ProcessId);
+        var dead = Worker(Environment.MachineName, 4_000_001);          // no such process on this host
+        var alive = Worker(Environment.MachineName, 4_000_002);         // said to be alive below
+        var elsewhere = Worker("another-machine", 4_000_001);           // another host's process ids say nothing here
+        var freshFetch = Worker(Environment.MachineName, 4_000_003);    // dead, but its run's entry was fetched again since
+        await using var source = NpgsqlDataSource.Create(Db.ConnectionString);
+        var store = new WorkerStore(source);
+        foreach (var w in new[] { self, dead, alive, elsewhere, freshFetch })
+            await store.RegisterAsync(w, default);
+
+        // The batch's four runs, each running on one of the others, its job fetched a second before the worker's last beat (the last: a minute after).
+        var others = new[] { dead, alive, elsewhere, freshFetch };
+        var runIds = (await Db.ScalarAsync<long[]>($"select array_agg(id order by id) from runs where batch_id = {id}"))!;
+        for (var i = 0; i < runIds.Length; i++)
+            await Db.ExecuteAsync($"""
+                update runs set status = 'running', attempt = 1, worker_id = '{others[i].Id}' where id = {runIds[i]};
+                update hangfire.jobqueue set fetchedat = now() - interval '1 second' + interval '{(others[i] == freshFetch ? 60 : 0)} seconds'
+                where jobid = (select job_id::bigint from runs where id = {runIds[i]});
+                """);
+
+        var runs = new RunStore(source, new Runner.Core.Queueing.QueueOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger<RunStore>.Instance);
+        var released = await runs.ReleaseRunsOfDeadPredecessorsAsync(self, TimeSpan.FromSeconds(2), pid => pid == alive.ProcessId, default);
+
+        Assert.Equal(1, released);
+        Assert.Equal($"{runIds[0]}", await Db.ScalarAsync<string>("""
+            select string_agg(r.id::text, ',') from runs r join hangfire.jobqueue q on q.jobid = r.job_id::bigint where q.fetchedat is null and r.status = 'running'
+            """));
     }
 
     [Fact]
