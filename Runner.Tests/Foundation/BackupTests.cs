@@ -12,11 +12,8 @@ namespace Runner.Tests.Foundation;
 [Collection(ApiCollection.Name)]
 public sealed class BackupTests : ApiTestBase
 {
-    private const string Spec = """
-        {"name": "backed up", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 1, "batchSize": 64}},
-         "arms": [{"name": "harmful", "overrides": {"learningRate": {"knots": [0, 1], "values": [0, 0]}}}],
-         "seeds": 6, "sequential": {"looks": 2}, "queue": "gpu", "data": "synthetic:512"}
-        """;
+    private static readonly string Spec = TinySpec.Of("backed up", seeds: 6, queue: "gpu",
+        more: """ "arms": [{"name": "harmful", "overrides": {"learningRate": {"knots": [0, 1], "values": [0, 0]}}}], "sequential": {"looks": 2} """);
 
     private static readonly string[] Tables = ["batches", "arms", "runs", "epochs", "looks", "schemaversions", "hangfire.job", "hangfire.state", "hangfire.jobqueue"];
 

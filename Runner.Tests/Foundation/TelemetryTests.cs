@@ -11,10 +11,7 @@ namespace Runner.Tests.Foundation;
 [Collection(ApiCollection.Name)]
 public sealed class TelemetryTests : ApiTestBase
 {
-    private const string Spec = """
-        {"name": "measured", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 1, "batchSize": 64}},
-         "seeds": 2, "queue": "cpu", "data": "synthetic:256"}
-        """;
+    private static readonly string Spec = TinySpec.Of("measured", seeds: 2, images: 256);
 
     [Fact]
     public async Task The_api_and_a_worker_are_scraped_and_their_counters_move_as_a_batch_runs()
