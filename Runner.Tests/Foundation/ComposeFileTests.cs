@@ -19,12 +19,15 @@ namespace Runner.Tests.Foundation;
 /// </summary>
 public sealed class ComposeFileTests
 {
-    private static readonly Dictionary<string, object> Compose = Load();
+    private static readonly Dictionary<string, object> Compose = Load("docker-compose.yml");
     private static readonly Dictionary<string, object> Services = Map(Compose["services"]);
 
-    private static Dictionary<string, object> Load()
+    /// <summary>The workers of a farm's other machines.</summary>
+    private static readonly Dictionary<string, object> WorkerCompose = Load("docker-compose.worker.yml");
+
+    private static Dictionary<string, object> Load(string file)
     {
-        using var reader = new StreamReader(Path.Combine(RepoPaths.Root, "docker-compose.yml"));
+        using var reader = new StreamReader(Path.Combine(RepoPaths.Root, file));
         var parsed = new DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(new MergingParser(new Parser(reader)));
         return Map(parsed);
     }
@@ -137,6 +140,32 @@ public sealed class ComposeFileTests
         Assert.Equal("cpu", Map(Map(spec["build"])["args"])["TORCH_BACKEND"]);
         Assert.Equal(WorkerDevice.Cpu, WorkerDevice.Parse(Environment("worker-cpu")["Worker__Device"], "worker-cpu"));
         Assert.False(spec.ContainsKey("deploy"));
+    }
+
+    [Fact]
+    public void Postgres_is_published_on_loopback_unless_an_address_is_given_for_workers_elsewhere()
+    {
+        Assert.Equal(["${RUNNER_DB_BIND:-127.0.0.1}:5432:5432"], ((List<object>)Service("postgres")["ports"]).Cast<string>());
+    }
+
+    [Fact]
+    public void The_worker_file_runs_the_same_workers_against_a_database_named_by_the_environment()
+    {
+        var services = Map(WorkerCompose["services"]);
+        Assert.Equal(["worker-cpu", "worker-gpu0"], services.Keys.Order());
+        foreach (var (name, node) in services)
+        {
+            var spec = Map(node);
+            var environment = Map(spec["environment"]).ToDictionary(e => e.Key, e => e.Value.ToString()!);
+            Assert.All(environment.Keys, key => Assert.Contains(key, WorkerKeys));
+            Assert.StartsWith("${RUNNER_DATABASE:?", environment[$"ConnectionStrings__{RunnerSettings.ConnectionStringName}"]);
+            Assert.False(spec.ContainsKey("depends_on"), $"{name} must not wait for a database service this file does not have");
+            // The same build and device settings as the main file's worker of that name.
+            var main = Service(name);
+            Assert.Equal(Map(Map(main["build"])["args"]), Map(Map(spec["build"])["args"]));
+            Assert.Equal(Environment(name)["Worker__Device"], environment["Worker__Device"]);
+            Assert.Equal(main["stop_grace_period"], spec["stop_grace_period"]);
+        }
     }
 
     [Fact]
