@@ -26,15 +26,19 @@ public sealed class ChildProcess : IAsyncDisposable
     public IReadOnlyList<string> Stderr => _stderr.ToArray();
     public string AllOutput => string.Join('\n', Stdout.Concat(Stderr));
 
-    public static ChildProcess Start(string directory, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
+    /// <param name="netns">A network namespace to run in (`ip netns exec`, which execs the program under the same process id); null: this one.</param>
+    public static ChildProcess Start(string directory, string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string? netns = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (netns is not null)
+            foreach (var arg in new[] { "netns", "exec", netns, "dotnet" })
+                info.ArgumentList.Add(arg);
         info.ArgumentList.Add(Path.Combine(directory, dll));
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
@@ -43,7 +47,7 @@ public sealed class ChildProcess : IAsyncDisposable
         return new ChildProcess(Process.Start(info)!);
     }
 
-    public static ChildProcess StartWorker(string connectionString, IReadOnlyDictionary<string, string>? settings = null, string? directory = null)
+    public static ChildProcess StartWorker(string connectionString, IReadOnlyDictionary<string, string>? settings = null, string? directory = null, string? netns = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -56,7 +60,7 @@ public sealed class ChildProcess : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             environment[key] = value;
-        return Start(directory ?? RepoPaths.WorkerDirectory, "Runner.Worker.dll", ["serve", "--device", "cpu"], environment);
+        return Start(directory ?? RepoPaths.WorkerDirectory, "Runner.Worker.dll", ["serve", "--device", "cpu"], environment, netns);
     }
 
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)

@@ -10,20 +10,31 @@ public sealed class PrivateCluster : IAsyncDisposable
 {
     private readonly string _folder;
     private readonly int _port;
+    private readonly string? _alsoListenOn;
 
-    private PrivateCluster(string folder, int port)
+    private PrivateCluster(string folder, int port, string? alsoListenOn)
     {
-        _folder = folder;
-        _port = port;
+        (_folder, _port, _alsoListenOn) = (folder, port, alsoListenOn);
     }
+
+    public int Port => _port;
 
     public string ConnectionString => $"Host=127.0.0.1;Port={_port};Database=runner;Username=runner;Password=runner;Pooling=true";
 
-    public static async Task<PrivateCluster> StartAsync()
+    /// <param name="alsoListenOn">
+    /// An address to listen on besides loopback, with scram-sha-256 password authentication for <paramref name="network"/>
+    /// (clients in another network namespace); the cluster's own setup allows loopback only.
+    /// </param>
+    public static async Task<PrivateCluster> StartAsync(string? alsoListenOn = null, string? network = null)
     {
         var folder = Path.Combine("/tmp", $"runner-pg-{Guid.NewGuid():N}"[..22]);
-        var cluster = new PrivateCluster(folder, FreePort.Next());
+        var cluster = new PrivateCluster(folder, FreePort.Next(), alsoListenOn);
         await cluster.Run("pg_up");
+        if (network is not null)
+        {
+            await File.AppendAllTextAsync(Path.Combine(folder, "pg", "pg_hba.conf"), $"host all all {network} scram-sha-256\n");
+            await cluster.Run("as_pg \"$(pg_bin)/pg_ctl\" -D \"$RUNNER_DATA_DIR/pg\" reload >/dev/null");
+        }
         return cluster;
     }
 
@@ -34,7 +45,7 @@ public sealed class PrivateCluster : IAsyncDisposable
     private async Task Run(string function)
     {
         // The folder is world-enterable, so the cluster's system user can use it when the tests run as root.
-        var info = new ProcessStartInfo("bash", ["-c", $"mkdir -p \"$RUNNER_DATA_DIR\" && chmod 755 \"$RUNNER_DATA_DIR\" && source scripts/postgres.sh && {function}"])
+        var info = new ProcessStartInfo("bash", ["-c", $"mkdir -p \"$RUNNER_DATA_DIR\" && chmod 755 \"$RUNNER_DATA_DIR\" && source scripts/postgres.sh && pg_prepare_user && {function}"])
         {
             WorkingDirectory = RepoPaths.Root,
             RedirectStandardOutput = true,
@@ -42,7 +53,8 @@ public sealed class PrivateCluster : IAsyncDisposable
         };
         info.Environment["RUNNER_PG_PORT"] = _port.ToString();
         info.Environment["RUNNER_DATA_DIR"] = _folder;
-        info.Environment["RUNNER_PG_OPTIONS"] = "-c fsync=off -c synchronous_commit=off";
+        // A later -c wins over pg_up's own listen_addresses.
+        info.Environment["RUNNER_PG_OPTIONS"] = "-c fsync=off -c synchronous_commit=off" + (_alsoListenOn is null ? "" : $" -c listen_addresses=127.0.0.1,{_alsoListenOn}");
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
