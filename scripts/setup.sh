@@ -73,6 +73,8 @@ ensure_postgres() {
 ensure_tools() {
   local missing=()
   command -v curl >/dev/null || missing+=(curl ca-certificates)
+  # ip netns: the test of a worker on another machine runs it in a network namespace of its own.
+  command -v ip >/dev/null || missing+=(iproute2)
   [ ${#missing[@]} -eq 0 ] || { say "installing ${missing[*]}"; apt_install "${missing[@]}"; }
 }
 
