@@ -55,7 +55,7 @@ public static class ApiSetup
             .AddSingleton<BatchSubmission>()
             .AddHostedService<MissingJobsRepair>()
             .AddHostedService<LostWorkerRepair>()
-            .AddRunnerTelemetry(queue)
+            .AddRunnerTelemetry(builder.Configuration, queue)
             .AddRunnerHealthChecks()
             .AddProblemDetails()
             .AddExceptionHandler<ProblemExceptionHandler>()

@@ -43,10 +43,11 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
     /// <summary>
     /// Stores the batch, its arms, every run and every run's enqueued Hangfire job (<see cref="RunJobs"/>) in
     /// one transaction. With an idempotency key already used, nothing is written and the earlier batch's id
-    /// is returned with <c>Created = false</c>.
+    /// is returned with <c>Created = false</c>. Each run keeps <paramref name="traceParent"/>, the submission's trace
+    /// context, for its attempts' spans.
     /// </summary>
     public async Task<(long BatchId, bool Created, string? StoredHash)> CreateAsync(
-        BatchPlan plan, JsonNode spec, string? idempotencyKey, string requestHash, CancellationToken ct)
+        BatchPlan plan, JsonNode spec, string? idempotencyKey, string requestHash, string? traceParent, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -88,8 +89,8 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         var runs = plan.Runs;
         var jobIds = await RunJobs.ReserveIdsAsync(connection, tx, queueOptions.SchemaName, runs.Count, ct);
         var created = (await connection.QueryAsync<(long Id, int Position)>(new CommandDefinition("""
-            insert into runs (batch_id, arm_id, seed, position, recipe, recipe_hash, job_id)
-            select @batchId, a.id, s.seed, s.position, a.recipe, a.recipe_hash, s.job_id::text
+            insert into runs (batch_id, arm_id, seed, position, recipe, recipe_hash, job_id, trace_parent)
+            select @batchId, a.id, s.seed, s.position, a.recipe, a.recipe_hash, s.job_id::text, @traceParent
             from unnest(@armIds, @seeds, @positions, @jobIds) with ordinality as s(arm_id, seed, position, job_id, n)
             join arms a on a.id = s.arm_id
             order by s.n
@@ -98,7 +99,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
             new
             {
                 batchId, armIds = runs.Select(r => armIds[r.Arm.Name]).ToArray(), seeds = runs.Select(r => r.Seed).ToArray(),
-                positions = runs.Select(r => r.Position).ToArray(), jobIds,
+                positions = runs.Select(r => r.Position).ToArray(), jobIds, traceParent,
             }, tx, cancellationToken: ct))).ToDictionary(r => r.Position, r => r.Id);
         var queue = JobQueues.ForPriority(plan.Queue, plan.Priority);
         await RunJobs.InsertAsync(connection, tx, queueOptions.SchemaName,

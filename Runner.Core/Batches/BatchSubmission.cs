@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Runner.Core.Telemetry;
 
 namespace Runner.Core.Batches;
 
@@ -40,8 +41,12 @@ public sealed class BatchSubmission(BatchStore store, IOptions<BatchLimits> limi
         if (plan is null)
             return new Submission(SubmissionOutcome.Invalid, null, errors);
 
+        using var span = RunnerTraces.Source.StartActivity("batch submit");
+        span?.SetTag("runner.batch.name", plan.Name);
+        span?.SetTag("runner.batch.runs", plan.Runs.Count);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body!.ToJsonString())));
-        var (batchId, created, storedHash) = await store.CreateAsync(plan, body, idempotencyKey, hash, ct);
+        var (batchId, created, storedHash) = await store.CreateAsync(plan, body, idempotencyKey, hash, RunnerTraces.CurrentParent(), ct);
+        span?.SetTag("runner.batch.id", batchId);
         return created
             ? new Submission(SubmissionOutcome.Created, batchId, [])
             : new Submission(storedHash == hash ? SubmissionOutcome.Replayed : SubmissionOutcome.KeyReused, batchId, []);

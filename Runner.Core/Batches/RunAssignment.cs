@@ -17,6 +17,9 @@ public sealed record RunAssignment
 
     /// <summary>When the run was submitted (its queue wait is measured from here).</summary>
     public DateTime QueuedAt { get; init; }
+
+    /// <summary>The submission's W3C trace context: each attempt's span is its child.</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>The outcome of trying to claim a run for an execution.</summary>

@@ -36,6 +36,13 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
             return;
         }
 
+        using var span = RunnerTraces.Source.StartActivity("run", ActivityKind.Consumer, run.TraceParent);
+        span?.SetTag("runner.run.id", runId);
+        span?.SetTag("runner.batch.id", run.BatchId);
+        span?.SetTag("runner.arm", arm);
+        span?.SetTag("runner.seed", seed);
+        span?.SetTag("runner.run.attempt", run.Attempt);
+        span?.SetTag("runner.device", worker.Device.ToString());
         var sinceStart = Stopwatch.StartNew();
         var device = new KeyValuePair<string, object?>("device", worker.Device.ToString());
         RunnerMetrics.RunsStarted.Add(1, device);
@@ -45,6 +52,7 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
         void Finished(RunStatus status)
         {
             var tag = new KeyValuePair<string, object?>("status", status.Name());
+            span?.SetTag("runner.run.status", status.Name());
             RunnerMetrics.RunsFinished.Add(1, device, tag);
             RunnerMetrics.RunDuration.Record(sinceStart.Elapsed.TotalSeconds, device, tag);
         }
@@ -63,6 +71,8 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
                 {
                     if (!runs.RecordEpoch(run, e))
                         stop.Cancel();
+                    span?.AddEvent(new ActivityEvent("epoch", tags: new ActivityTagsCollection
+                        { ["runner.epoch"] = e.Epoch, ["runner.train_loss"] = e.TrainLoss, ["runner.test_accuracy"] = e.TestAccuracy }));
                     logger.LogInformation("Run {RunId} epoch {Epoch}/{Epochs}: train loss {Loss:F4}, train {TrainAccuracy:P2}, test {TestAccuracy:P2}, {Seconds:F1} s",
                         runId, e.Epoch, e.Epochs, e.TrainLoss, e.TrainAccuracy, e.TestAccuracy, e.EpochSeconds);
                 },
@@ -104,6 +114,7 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
         }
         catch (DeterministicRunFailure e)
         {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
             await runs.FailAsync(run, "deterministic", e.Message);
             Finished(RunStatus.Failed);
             logger.LogError("Run {RunId} failed: {Error}", runId, e.Message);
@@ -112,6 +123,7 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
         catch (Exception e)
         {
             var error = $"{e.GetType().Name}: {e.Message}";
+            span?.SetStatus(ActivityStatusCode.Error, error);
             if (await runs.TransientFailuresAsync(runId) >= TransientRetries)
             {
                 await runs.FailAsync(run, "transient", error);

@@ -87,7 +87,8 @@ public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<Ru
                               steps_done = 0, steps_total = null, first_step_seconds = null
             from batches b
             where r.id = @runId and b.id = r.batch_id
-            returning r.id as RunId, r.batch_id as BatchId, r.attempt as Attempt, r.seed as Seed, r.recipe as RecipeJson, r.recipe_hash as RecipeHash, b.data as Data, r.queued_at as QueuedAt
+            returning r.id as RunId, r.batch_id as BatchId, r.attempt as Attempt, r.seed as Seed, r.recipe as RecipeJson, r.recipe_hash as RecipeHash, b.data as Data, r.queued_at as QueuedAt,
+                      r.trace_parent as TraceParent
             """,
             new
             {

@@ -6,6 +6,7 @@ using Runner.Core.Data;
 using Runner.Core.Devices;
 using Runner.Core.Hosting;
 using Runner.Core.Queueing;
+using Runner.Core.Telemetry;
 using Runner.Tests.Infrastructure;
 using Runner.Worker.Serve;
 using YamlDotNet.Core;
@@ -46,7 +47,7 @@ public sealed class ComposeFileTests
     private static readonly string[] SharedKeys =
     [
         $"ConnectionStrings__{RunnerSettings.ConnectionStringName}",
-        "Logging__Console__FormatterName",
+        "Logging__Console__FormatterName", RunnerTelemetry.OtlpEndpoint,
         .. OptionKeys(QueueOptions.SectionName, typeof(QueueOptions)),
     ];
 

@@ -42,6 +42,8 @@ public sealed class TelemetryTests : ApiTestBase
         Assert.Equal(2, Value(own, "runner_run_duration_seconds_count", "status=\"succeeded\""));
         Assert.Equal(2, Value(own, "runner_run_queue_wait_seconds_count", "device=\"cpu\""));
         Assert.True(Value(own, "runner_worker_heartbeats_total") >= 1, own);
+        var memory = Value(own, "runner_device_memory_usage_bytes", "device=\"cpu\"");
+        Assert.True(memory > 100 << 20 && memory <= Value(own, "runner_device_memory_limit_bytes", "device=\"cpu\""), own);
 
         await Task.Delay(1100);
         var done = await Client.GetStringAsync("/prometheus");

@@ -10,8 +10,9 @@ namespace Runner.Tests.Hardening;
 /// <summary>
 /// A worker and a client on another machine, as far as networking goes: each in a network namespace of its own
 /// joined to this one by a veth pair, with no other route, so they reach PostgreSQL and the API only over that
-/// link and can send nothing anywhere else. PostgreSQL listens on the link's address with scram-sha-256 passwords;
-/// the API there asks for its key. Needs root (CI runs as root) for `ip netns`.
+/// link and can send nothing anywhere else. PostgreSQL listens on the link's address with scram-sha-256 passwords
+/// over TLS only (a certificate for that address, checked by the worker against the lab's own authority); the API there
+/// asks for its key. Needs root (CI runs as root) for `ip netns`.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class RemoteWorkerTests
@@ -19,11 +20,11 @@ public sealed class RemoteWorkerTests
     private const string Key = "remote-test-key";
 
     [Fact]
-    public async Task A_worker_and_a_client_over_a_link_run_a_batch_once_and_a_wrong_password_or_key_is_one_sentence()
+    public async Task A_worker_and_a_client_over_a_link_run_a_batch_once_and_a_wrong_password_key_or_plain_connection_is_one_sentence()
     {
         Assert.True(Environment.UserName == "root", "ip netns needs root; run the tests as root (CI does)");
         await using var link = await Link.CreateAsync();
-        await using var cluster = await PrivateCluster.StartAsync(alsoListenOn: link.HostAddress, network: link.Network);
+        await using var cluster = await PrivateCluster.StartAsync(alsoListenOn: link.HostAddress, network: link.Network, tls: true);
         await SchemaMigrator.MigrateAsync(cluster.ConnectionString, "hangfire", NullLogger.Instance);
         var port = FreePort.Next();
         var api = $"http://{link.HostAddress}:{port}";
@@ -31,11 +32,16 @@ public sealed class RemoteWorkerTests
             new Dictionary<string, string> { ["ConnectionStrings__Runner"] = cluster.ConnectionString, ["Access__ApiKey"] = Key });
         await WaitReadyAsync(api, apiProcess);
 
-        var remote = $"Host={link.HostAddress};Port={cluster.Port};Database=runner;Username=runner;Password=runner";
+        var remote = $"Host={link.HostAddress};Port={cluster.Port};Database=runner;Username=runner;Password=runner;SSL Mode=VerifyFull;Root Certificate={cluster.RootCertificate}";
         await using (var refused = ChildProcess.StartWorker(remote.Replace("Password=runner", "Password=wrong"), netns: link.Namespace))
         {
             Assert.Equal(3, await refused.WaitForExitAsync(TimeSpan.FromMinutes(1)));
             Assert.Contains("password authentication failed", refused.AllOutput);
+        }
+        await using (var plain = ChildProcess.StartWorker(remote.Replace("SSL Mode=VerifyFull", "SSL Mode=Disable"), netns: link.Namespace))
+        {
+            Assert.Equal(3, await plain.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+            Assert.Contains("no encryption", plain.AllOutput);
         }
 
         using var folder = new TempFolder();
@@ -60,9 +66,13 @@ public sealed class RemoteWorkerTests
         Assert.Equal("succeeded:1:1,succeeded:1:1", (string?)await check.ExecuteScalarAsync());
         await using var workers = new NpgsqlCommand("select count(*) from workers where stopped_at is null and heartbeat_at > now() - interval '10 seconds'", db);
         Assert.Equal(1L, (long)(await workers.ExecuteScalarAsync())!);
-        // The worker's connections come from the namespace's end of the link.
-        await using var sessions = new NpgsqlCommand($"select count(*) from pg_stat_activity where client_addr = '{link.NamespaceAddress}'", db);
-        Assert.True((long)(await sessions.ExecuteScalarAsync())! > 0, worker.AllOutput);
+        // The worker's connections come from the namespace's end of the link, all of them encrypted.
+        await using var sessions = new NpgsqlCommand($"""
+            select count(*) filter (where s.ssl) || '/' || count(*) from pg_stat_activity a join pg_stat_ssl s using (pid)
+            where a.client_addr = '{link.NamespaceAddress}'
+            """, db);
+        Assert.Matches(@"^(\d+)/\1$", (string?)await sessions.ExecuteScalarAsync());
+        Assert.DoesNotMatch("^0/", (string?)await sessions.ExecuteScalarAsync());
     }
 
     private static async Task WaitReadyAsync(string api, ChildProcess process)

@@ -21,18 +21,35 @@ public sealed class PrivateCluster : IAsyncDisposable
 
     public string ConnectionString => $"Host=127.0.0.1;Port={_port};Database=runner;Username=runner;Password=runner;Pooling=true";
 
+    /// <summary>The certificate authority that signed the server's certificate, when the cluster was started with TLS.</summary>
+    public string? RootCertificate { get; private set; }
+
     /// <param name="alsoListenOn">
     /// An address to listen on besides loopback, with scram-sha-256 password authentication for <paramref name="network"/>
     /// (clients in another network namespace); the cluster's own setup allows loopback only.
     /// </param>
-    public static async Task<PrivateCluster> StartAsync(string? alsoListenOn = null, string? network = null)
+    /// <param name="tls">
+    /// Clients from <paramref name="network"/> must also use TLS (hostssl): the server's certificate, for
+    /// <paramref name="alsoListenOn"/>, is signed by a certificate authority of the test's own (<see cref="RootCertificate"/>).
+    /// </param>
+    public static async Task<PrivateCluster> StartAsync(string? alsoListenOn = null, string? network = null, bool tls = false)
     {
         var folder = Path.Combine("/tmp", $"runner-pg-{Guid.NewGuid():N}"[..22]);
         var cluster = new PrivateCluster(folder, FreePort.Next(), alsoListenOn);
         await cluster.Run("pg_up");
         if (network is not null)
         {
-            await File.AppendAllTextAsync(Path.Combine(folder, "pg", "pg_hba.conf"), $"host all all {network} scram-sha-256\n");
+            var data = Path.Combine(folder, "pg");
+            if (tls)
+            {
+                var certificates = Path.Combine(folder, "tls");
+                Directory.CreateDirectory(certificates);
+                cluster.RootCertificate = TestCertificates.WriteServer(certificates, alsoListenOn!);
+                // Copied by the cluster's own user, so that the key is its own and private, as PostgreSQL requires.
+                await cluster.Run($"as_pg install -m 600 {certificates}/server.crt {certificates}/server.key \"$RUNNER_DATA_DIR/pg/\"");
+                await File.AppendAllTextAsync(Path.Combine(data, "postgresql.conf"), "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
+            }
+            await File.AppendAllTextAsync(Path.Combine(data, "pg_hba.conf"), $"{(tls ? "hostssl" : "host")} all all {network} scram-sha-256\n");
             await cluster.Run("as_pg \"$(pg_bin)/pg_ctl\" -D \"$RUNNER_DATA_DIR/pg\" reload >/dev/null");
         }
         return cluster;

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,7 +6,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 using Runner.Core.Batches;
 using Runner.Core.Database;
 using Runner.Core.Devices;
@@ -71,11 +71,12 @@ public static class WorkerHost
             .AddSingleton<DeviceDatasetCache>()
             .AddTransient<RunJob>();
         builder.Services.Configure<DatasetOptions>(builder.Configuration.GetSection(DatasetOptions.SectionName));
-        if (options.MetricsPort > 0)
-            builder.Services.AddOpenTelemetry()
-                .ConfigureResource(r => r.AddService("runner-worker", serviceInstanceId: identity.Name))
-                .WithMetrics(m => m.AddMeter(RunnerMetrics.MeterName, "Npgsql")
-                    .AddPrometheusHttpListener(o => (o.Host, o.Port) = ("localhost", options.MetricsPort)));
+        builder.Services.AddRunnerTelemetry(builder.Configuration, "runner-worker", identity.Name, metrics: m =>
+        {
+            m.AddInstrumentation(sp => new DeviceGauges(sp.GetRequiredService<IMeterFactory>(), device));
+            if (options.MetricsPort > 0)
+                m.AddPrometheusHttpListener(o => (o.Host, o.Port) = ("localhost", options.MetricsPort));
+        });
         // Registered before the Hangfire server so that it stops after it: the worker is marked
         // stopped only once its job has been handed back.
         builder.Services.AddHostedService<WorkerHeartbeat>();
