@@ -4,6 +4,7 @@ using Runner.Api.Access;
 using Runner.Api.Analysis;
 using Runner.Api.Requests;
 using Runner.Core.Batches;
+using Runner.Core.Factorial;
 using Runner.Core.Statistics;
 using Runner.Core.Telemetry;
 
@@ -55,8 +56,10 @@ public static class BatchesApi
         group.MapGet("/{id:long}/analysis", Analyze).AllowReads()
             .WithName("AnalyzeBatch")
             .WithSummary("The statistics over the finished runs: per-arm summaries, tests against the baseline, adjusted p-values, verdicts")
-            .WithDescription("Defaults come from the batch (metric, level, correction, test); override with ?metric=, ?level=, ?correction=, ?test=, ?compare=, ?goal=, ?margin= (equivalence margin in the metric's units). Available while the batch runs; basedOn says how many runs it uses. Accept: text/plain gives terminal tables.")
+            .WithDescription("Defaults come from the batch (metric, level, correction, test); override with ?metric=, ?level=, ?correction=, ?test=, ?compare=, ?goal=, ?margin= (equivalence margin in the metric's units). Available while the batch runs; basedOn says how many runs it uses. Accept: text/plain (or ?format=text) gives terminal tables. A factorial batch answers its effects instead (main effects and interaction chains with alias chains, errors, intervals, adjusted p; effects at the base recipe where estimable), also as CSV (?format=csv or Accept: text/csv), and takes metric, level and correction only.")
             .Produces<BatchAnalysis>()
+            .Produces<FactorialBatchAnalysis>()
+            .Produces<string>(contentType: "text/csv")
             .Produces<string>(contentType: "text/plain");
 
         group.MapDelete("/{id:long}", Cancel).RequireApiKey()
@@ -143,8 +146,8 @@ public static class BatchesApi
         return TypedResults.Text(EpochCsv.Write(await store.EpochRowsAsync(id, ct)), "text/csv; charset=utf-8");
     }
 
-    private static async Task<Results<Ok<BatchAnalysis>, ContentHttpResult, ValidationProblem, NotFound>> Analyze(
-        long id, string? metric, string? level, string? correction, string? test, string? compare, string? goal, string? margin,
+    private static async Task<Results<Ok<BatchAnalysis>, Ok<FactorialBatchAnalysis>, ContentHttpResult, ValidationProblem, NotFound>> Analyze(
+        long id, string? metric, string? level, string? correction, string? test, string? compare, string? goal, string? margin, string? format,
         HttpRequest http, BatchStore store, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -164,15 +167,33 @@ public static class BatchesApi
             AllPairs = AnalysisNames.Choose(compare, "compare", errors, false, AnalysisNames.Comparisons),
             Goal = AnalysisNames.Choose(goal, "goal", errors, defaults.Goal, AnalysisNames.Goals),
         };
+        var design = batch.Design;
+        if (design is not null)
+            foreach (var (name, given) in new[] { ("test", test), ("compare", compare), ("goal", goal), ("margin", margin) })
+                if (given is not null)
+                    errors[name] = ["A factorial batch's analysis estimates effects; it takes metric, level, correction and format only."];
+        format = QueryValue.OneOf(format, "format", design is null ? ["json", "text"] : ["json", "text", "csv"], "a format", errors);
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
         var samples = await store.SamplesAsync(id, chosen!, ct);
+        var text = format == "text" || (format is null && AnalysisApi.WantsText(http));
+        if (design is not null)
+        {
+            var factorial = FactorialBatchAnalysis.For(batch, design, samples, chosen!, settings.Level, settings.Correction);
+            RunnerMetrics.AnalysisDuration.Record(clock.Elapsed.TotalSeconds);
+            if (format == "csv" || (format is null && http.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))))
+            {
+                http.HttpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"batch-{id}-effects.csv\"";
+                return TypedResults.Text(FactorialCsv.Write(factorial.Analysis), "text/csv; charset=utf-8");
+            }
+            return text ? TypedResults.Text(FactorialTable.Render(factorial), "text/plain; charset=utf-8") : TypedResults.Ok(factorial);
+        }
         if (AblationAnalysis.Validate(samples, batch.Baseline, settings) is { Count: > 0 } refused)
             return TypedResults.ValidationProblem(refused);
         var analysis = BatchAnalysis.For(batch, samples, settings, chosen!, await store.ProvenanceAsync(id, ct));
         RunnerMetrics.AnalysisDuration.Record(clock.Elapsed.TotalSeconds);
-        return AnalysisApi.WantsText(http)
+        return text
             ? TypedResults.Text($"{analysis.Batch} (batch {analysis.BatchId}): {analysis.BasedOn}\n\n{AnalysisTable.Render(analysis.Analysis)}", "text/plain; charset=utf-8")
             : TypedResults.Ok(analysis);
     }

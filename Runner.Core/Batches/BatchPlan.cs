@@ -1,3 +1,4 @@
+using Runner.Core.Factorial;
 using Runner.Core.Recipes;
 using Runner.Core.Statistics;
 
@@ -7,7 +8,7 @@ public sealed record PlannedArm(string Name, bool IsBaseline, Variant Variant, R
 
 public sealed record PlannedRun(PlannedArm Arm, long Seed, int Position);
 
-/// <summary>A validated batch: every arm's recipe, the seeds all arms share, and the analysis defaults.</summary>
+/// <summary>A validated batch: every arm's recipe, the seeds all arms share, the analysis defaults, and a factorial batch's design (its arms are the design's configurations).</summary>
 public sealed record BatchPlan(
     string Name,
     IReadOnlyList<PlannedArm> Arms,
@@ -21,7 +22,8 @@ public sealed record BatchPlan(
     string Queue,
     string Priority,
     string? Data,
-    SequentialDesign? Sequential)
+    SequentialDesign? Sequential,
+    FactorialPlan? Factorial = null)
 {
     /// <summary>
     /// Seed by seed, every arm in turn: runs are enqueued (and so executed) in this order, so a batch

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Runner.Core.Factorial;
 using Runner.Core.Queueing;
 using Runner.Core.Recipes;
 using Runner.Core.Statistics;
@@ -32,8 +33,21 @@ public static partial class BatchPlanner
         else if (JsonInput.HasControlCharacters(name))
             errors["name"] = ["Use printable characters only (no control characters such as newlines or NUL)."];
 
+        if (spec.Factorial is not null)
+            foreach (var (field, given) in new (string, object?)[]
+                     {
+                         ("arms", spec.Arms), ("leaveOneOut", spec.LeaveOneOut), ("addOneIn", spec.AddOneIn), ("sequential", spec.Sequential),
+                         ("includeBase", spec.IncludeBase), ("baseline", spec.Baseline),
+                     })
+                if (given is not null)
+                    errors[field] = [$"A factorial batch's arms are its design's configurations; leave out {field}."];
+        if (errors.Count > 0)
+            return (null, errors);
+
         // Counted before any arm is built: expanding thousands of arms only to refuse them would be the expensive part.
-        var armCount = (spec.Base is not null && (spec.IncludeBase ?? true) ? 1 : 0) + (spec.Arms?.Count ?? 0) + (spec.LeaveOneOut?.Count ?? 0) + (spec.AddOneIn?.Count ?? 0);
+        // A factorial design's configurations are bounded by the run limit instead, before they are built.
+        var armCount = spec.Factorial is not null ? 0
+            : (spec.Base is not null && (spec.IncludeBase ?? true) ? 1 : 0) + (spec.Arms?.Count ?? 0) + (spec.LeaveOneOut?.Count ?? 0) + (spec.AddOneIn?.Count ?? 0);
         if (armCount > limits.MaxArms)
         {
             errors["arms"] = [$"{armCount} arms is more than the limit of {limits.MaxArms} (Batches:MaxArms)."];
@@ -48,8 +62,21 @@ public static partial class BatchPlanner
         // A shortcut arm carries its trick and whether it switches it on, for the messages about it.
         var arms = new List<(string Field, string Name, Variant Variant, (string Trick, bool On)? Shortcut)>();
         Variant? baseVariant = null;
+        var seeds = Seeds(spec.Seeds, limits, errors);
+        FactorialPlan? factorial = null;
         if (spec.Base is null)
             errors["base"] = ["Give the base recipe: {\"preset\": \"tta\", \"overrides\": {...}}."];
+        else if (spec.Factorial is not null)
+        {
+            baseVariant = new Variant(spec.Base.Preset ?? DefaultPreset, spec.Base.On, spec.Base.Off, spec.Base.Overrides);
+            var (baseRecipeOfDesign, baseErrors) = baseVariant.Build("base.");
+            foreach (var (key, messages) in baseErrors)
+                errors.TryAdd(key, messages);
+            factorial = FactorialPlanner.Plan(spec.Factorial, baseRecipeOfDesign, seeds?.Count ?? 1, limits.MaxRuns, errors);
+            var configurations = factorial?.Configurations(baseVariant) ?? [];
+            for (var i = 0; i < configurations.Count; i++)
+                arms.Add(($"factorial.configurations[{i}] = {configurations[i].Name}", configurations[i].Name, configurations[i].Variant, null));
+        }
         else
         {
             baseVariant = new Variant(spec.Base.Preset ?? DefaultPreset, spec.Base.On, spec.Base.Off, spec.Base.Overrides);
@@ -72,7 +99,7 @@ public static partial class BatchPlanner
                 }
         }
 
-        if (spec.Base is not null && arms.Count == 0)
+        if (spec.Base is not null && spec.Factorial is null && arms.Count == 0)
             errors["arms"] = ["The batch has no arms: list arms, leaveOneOut or addOneIn, or keep includeBase on."];
 
         var planned = new List<PlannedArm>();
@@ -81,11 +108,12 @@ public static partial class BatchPlanner
         foreach (var (field, armName, variant, shortcut) in arms)
         {
             var nameField = field == "base" ? "base.name" : field.StartsWith("arms[", StringComparison.Ordinal) ? $"{field}.name" : field;
+            var prefix = field == "base" ? "base." : shortcut is not null || factorial is not null ? $"{field}: " : $"{field}.";
             if (!ArmName().IsMatch(armName))
                 errors[nameField] = [armName.Length == 0 ? "Give the arm a name." : $"'{armName}' is not a usable arm name; use letters, digits and . _ + - (at most 100)."];
             else if (!seen.Add(armName))
                 errors[nameField] = [$"Two arms are named '{armName}'; arm names must be unique."];
-            var (recipe, recipeErrors) = variant.Build(field == "base" ? "base." : shortcut is not null ? $"{field}: " : $"{field}.");
+            var (recipe, recipeErrors) = variant.Build(prefix);
             foreach (var (key, messages) in recipeErrors)
                 errors.TryAdd(key, messages);
             if (recipe is null)
@@ -97,12 +125,14 @@ public static partial class BatchPlanner
             planned.Add(new PlannedArm(armName, false, variant, recipe));
         }
 
-        var seeds = Seeds(spec.Seeds, limits, errors);
+        if (factorial is not null && planned.GroupBy(a => RecipeJson.Hash(a.Recipe)).FirstOrDefault(g => g.Count() > 1) is { } same)
+            errors["factorial.factors"] = [$"Configurations {string.Join(" and ", same.Select(a => a.Name))} have the same recipe: a factor changes nothing there, so the design cannot separate its effect."];
         if (seeds is not null && arms.Count * seeds.Count > limits.MaxRuns)
             errors["seeds"] = [$"{arms.Count} arms × {seeds.Count} seeds = {arms.Count * seeds.Count} runs, more than the limit of {limits.MaxRuns} (Batches:MaxRuns)."];
 
-        var baseline = spec.Baseline ?? (spec.IncludeBase ?? true ? spec.Base?.Name ?? DefaultBaseName : null);
-        if (baseline is null)
+        var baseline = factorial is not null ? FactorialBaseline(planned, baseRecipe)
+            : spec.Baseline ?? (spec.IncludeBase ?? true ? spec.Base?.Name ?? DefaultBaseName : null);
+        if (baseline is null && factorial is null)
             errors["baseline"] = ["With includeBase off, name the arm the others are compared with."];
         else if (arms.Count > 0 && arms.All(a => a.Name != baseline))
             errors["baseline"] = [$"'{baseline}' is not an arm of this batch; use one of: {string.Join(", ", arms.Select(a => a.Name))}."];
@@ -140,8 +170,12 @@ public static partial class BatchPlanner
         if (errors.Count > 0)
             return (null, errors);
         var plannedArms = planned.Select(a => a with { IsBaseline = a.Name == baseline }).ToList();
-        return (new BatchPlan(name!, plannedArms, seeds!, baseline!, metric!, level, spec.Analysis?.Margin, correction, test, queue, priority, spec.Data, sequential), errors);
+        return (new BatchPlan(name!, plannedArms, seeds!, baseline!, metric!, level, spec.Analysis?.Margin, correction, test, queue, priority, spec.Data, sequential, factorial), errors);
     }
+
+    /// <summary>A factorial batch's baseline arm: the configuration that is the base recipe, if the design has it, or the first.</summary>
+    private static string? FactorialBaseline(IReadOnlyList<PlannedArm> configurations, Recipe? baseRecipe) =>
+        (configurations.FirstOrDefault(a => baseRecipe is not null && RecipeJson.Hash(a.Recipe) == RecipeJson.Hash(baseRecipe)) ?? configurations.FirstOrDefault())?.Name;
 
     /// <summary>
     /// The sequential design: looks as seeds per arm (a count spreads them evenly up to the batch's seeds), each

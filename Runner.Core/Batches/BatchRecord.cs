@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Runner.Core.Factorial;
 
 namespace Runner.Core.Batches;
 
@@ -19,6 +20,15 @@ public sealed record BatchRecord
     public string Queue { get; init; } = "";
     public string Priority { get; init; } = "";
     public string? Data { get; init; }
+
+    /// <summary>A factorial batch's stored design (<see cref="FactorialPlan.ToJson"/>); null for other batches.</summary>
+    [JsonIgnore]
+    public string? Factorial { get; init; }
+
+    /// <summary>A factorial batch's design and factors, read from <see cref="Factorial"/>.</summary>
+    [JsonIgnore]
+    public FactorialPlan? Design => Factorial is null ? null : FactorialPlan.FromJson(JsonNode.Parse(Factorial)!);
+
     public DateTime CreatedAt { get; init; }
     public DateTime? StartedAt { get; init; }
     public DateTime? FinishedAt { get; init; }
@@ -61,7 +71,7 @@ public sealed record ArmRecord
 /// <summary><c>GET /batches/{id}</c>: the batch, its arms, the submitted specification and where it stands.</summary>
 /// <param name="RunsAhead">Queued runs of other batches that workers of this batch's device class take first (higher priority, or the same priority and submitted earlier); null when none of its runs is queued.</param>
 public sealed record BatchDetail(BatchRecord Batch, IReadOnlyList<ArmRecord> Arms, JsonNode? Spec, BatchProgressEstimate Progress, SequentialProgress? Sequential,
-    int? RunsAhead = null);
+    int? RunsAhead = null, FactorialDescription? Factorial = null);
 
 /// <summary>
 /// A sequential batch so far: its design, every look taken, and what stopping saved: the runs cancelled by

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Runner.Core.Factorial;
 using Runner.Core.Validation;
 
 namespace Runner.Core.Batches;
@@ -75,6 +76,9 @@ public sealed record BatchSpec
 
     /// <summary>Stop arms as soon as their answer is clear (see <see cref="SequentialSpec"/>); null runs every seed.</summary>
     public SequentialSpec? Sequential { get; init; }
+
+    /// <summary>A two-level factorial design instead of arms: every configuration of its factors is an arm, every seed runs them all.</summary>
+    public FactorialSpec? Factorial { get; init; }
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

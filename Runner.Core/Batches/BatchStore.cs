@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Hangfire;
 using Npgsql;
+using Runner.Core.Factorial;
 using Runner.Core.Queueing;
 using Runner.Core.Recipes;
 using Runner.Core.Statistics;
@@ -13,7 +14,7 @@ namespace Runner.Core.Batches;
 public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, JobStorage jobs)
 {
     private const string BatchColumns = """
-        b.id, b.name, b.status, b.seeds, b.baseline, b.metric, b.level, b.margin, b.correction, b.test, b.queue, b.priority, b.data,
+        b.id, b.name, b.status, b.seeds, b.baseline, b.metric, b.level, b.margin, b.correction, b.test, b.queue, b.priority, b.data, b.factorial::text as Factorial,
         b.created_at as CreatedAt, b.started_at as StartedAt, b.finished_at as FinishedAt, b.cancelled_at as CancelledAt,
         c.Total, c.Queued, c.Running, c.Succeeded, c.Failed, c.Cancelled
         """;
@@ -52,8 +53,8 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var batchId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-            insert into batches (name, spec, seeds, baseline, metric, level, margin, correction, test, queue, priority, data, idempotency_key, request_hash, sequential)
-            values (@Name, @Spec::jsonb, @Seeds, @Baseline, @Metric, @Level, @Margin, @Correction, @Test, @Queue, @Priority, @Data, @idempotencyKey, @requestHash, @Sequential::jsonb)
+            insert into batches (name, spec, seeds, baseline, metric, level, margin, correction, test, queue, priority, data, idempotency_key, request_hash, sequential, factorial)
+            values (@Name, @Spec::jsonb, @Seeds, @Baseline, @Metric, @Level, @Margin, @Correction, @Test, @Queue, @Priority, @Data, @idempotencyKey, @requestHash, @Sequential::jsonb, @Factorial::jsonb)
             on conflict (idempotency_key) do nothing
             returning id
             """,
@@ -63,6 +64,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
                 Correction = AnalysisNames.NameOf(plan.Correction, AnalysisNames.Corrections), Test = AnalysisNames.NameOf(plan.Test, AnalysisNames.Tests),
                 plan.Queue, plan.Priority, plan.Data, idempotencyKey, requestHash,
                 Sequential = plan.Sequential is { } design ? SequentialLooks.DesignJson(design) : null,
+                Factorial = plan.Factorial?.ToJson().ToJsonString(),
             }, tx, cancellationToken: ct));
         if (batchId is null)
         {
@@ -230,7 +232,8 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
             where r.status = 'queued' and b.queue = @Queue and b.id <> @Id
               and (array_position(@priorities, b.priority) < array_position(@priorities, @Priority) or (b.priority = @Priority and b.id < @Id))
             """, new { batch.Id, batch.Queue, batch.Priority, priorities = JobQueues.Priorities }, cancellationToken: ct));
-        return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress, await SequentialAsync(connection, id, progress.MeanRunSeconds, ct), ahead);
+        return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress, await SequentialAsync(connection, id, progress.MeanRunSeconds, ct), ahead,
+            batch.Design is { } design ? FactorialDescription.Of(design) : null);
     }
 
     private static async Task<SequentialProgress?> SequentialAsync(NpgsqlConnection connection, long id, double? meanRunSeconds, CancellationToken ct)

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Runner.Core.Factorial;
 
 /// <summary>
@@ -12,8 +14,8 @@ namespace Runner.Core.Factorial;
 /// </summary>
 public static class MinimumAberration
 {
-    /// <summary>The most partial designs one search visits; beyond it the request must name its generators.</summary>
-    public const int MaxVisited = 2_000_000;
+    /// <summary>The most word products one search computes (about a tenth of a second); beyond it the request must name its generators.</summary>
+    public const long MaxProducts = 10_000_000;
 
     /// <summary>The design, or why there is none within <paramref name="maxRuns"/> configurations (one sentence).</summary>
     public static (FactorialDesign? Design, string? Problem) Find(int factors, int resolution, int maxRuns)
@@ -24,7 +26,7 @@ public static class MinimumAberration
                 return (FactorialDesign.Full(factors), null);
             var search = new Search(factors, baseFactors, resolution);
             if (!search.Run())
-                return (null, $"Searching the 2^({factors}−{factors - baseFactors}) designs of resolution {resolution} takes more than {MaxVisited:N0} steps; give the generators instead.");
+                return (null, $"Searching the 2^({factors}−{factors - baseFactors}) designs of resolution {resolution} takes longer than a submission may; give the generators instead.");
             if (search.Best is { } best)
                 return (FactorialDesign.Fraction(factors, best.Select((word, i) => new FactorialDesign.Generator(baseFactors + i, word)).ToList()), null);
         }
@@ -40,49 +42,72 @@ public static class MinimumAberration
         return q;
     }
 
-    private sealed class Search(int factors, int baseFactors, int resolution)
+    private sealed class Search
     {
-        private readonly List<Effect> _candidates = Candidates(baseFactors, resolution);
-        private readonly Effect[] _chosen = new Effect[factors - baseFactors];
-        private int _visited;
+        private readonly int _factors;
+        private readonly int _baseFactors;
+        private readonly int _resolution;
+        private readonly uint[] _candidates;
+        private readonly Effect[] _chosen;
 
-        public Effect[]? Best { get; private set; }
+        // The defining relation after each depth of choice, in place: level d holds 2^d − 1 words.
+        private readonly uint[][] _relation;
+        private long _products;
         private int[]? _bestPattern;
 
-        /// <summary>False when the search was cut short.</summary>
-        public bool Run() => Extend(0, 0, []);
-
-        private bool Extend(int depth, int from, List<Effect> relation)
+        public Search(int factors, int baseFactors, int resolution)
         {
-            if (++_visited > MaxVisited)
-                return false;
+            (_factors, _baseFactors, _resolution) = (factors, baseFactors, resolution);
+            _candidates = Candidates(baseFactors, resolution);
+            _chosen = new Effect[factors - baseFactors];
+            _relation = Enumerable.Range(0, _chosen.Length + 1).Select(d => new uint[(1 << d) - 1]).ToArray();
+        }
+
+        public Effect[]? Best { get; private set; }
+
+        /// <summary>False when the search was cut short.</summary>
+        public bool Run() => Extend(0, 0);
+
+        private bool Extend(int depth, int from)
+        {
+            var relation = _relation[depth];
             if (depth == _chosen.Length)
             {
-                var pattern = new int[factors + 1];
+                var pattern = new int[_factors + 1];
                 foreach (var w in relation)
-                    pattern[w.Order]++;
+                    pattern[BitOperations.PopCount(w)]++;
                 if (_bestPattern is null || Better(pattern, _bestPattern))
                     (Best, _bestPattern) = (_chosen.ToArray(), pattern);
                 return true;
             }
-            for (var i = from; i < _candidates.Count; i++)
+            var letter = 1u << (_baseFactors + depth);
+            for (var i = from; i < _candidates.Length; i++)
             {
-                var word = _candidates[i] * Effect.Of(baseFactors + depth);
-                var grown = new List<Effect>(relation.Count * 2 + 1) { word };
-                var shortEnough = word.Order >= resolution;
-                foreach (var w in relation)
-                {
-                    var product = w * word;
-                    shortEnough &= product.Order >= resolution;
-                    grown.Add(w);
-                    grown.Add(product);
-                }
-                if (!shortEnough)
+                _products += relation.Length + 1;
+                if (_products > MaxProducts)
+                    return false;
+                var word = _candidates[i] | letter;
+                if (!LongEnough(relation, word))
                     continue;
-                _chosen[depth] = _candidates[i];
-                if (!Extend(depth + 1, i + 1, grown))
+                var grown = _relation[depth + 1];
+                relation.CopyTo(grown, 0);
+                grown[relation.Length] = word;
+                for (var j = 0; j < relation.Length; j++)
+                    grown[relation.Length + 1 + j] = relation[j] ^ word;
+                _chosen[depth] = new Effect(_candidates[i]);
+                if (!Extend(depth + 1, i + 1))
                     return false;
             }
+            return true;
+        }
+
+        private bool LongEnough(uint[] relation, uint word)
+        {
+            if (BitOperations.PopCount(word) < _resolution)
+                return false;
+            foreach (var w in relation)
+                if (BitOperations.PopCount(w ^ word) < _resolution)
+                    return false;
             return true;
         }
 
@@ -94,11 +119,11 @@ public static class MinimumAberration
             return false;
         }
 
-        private static List<Effect> Candidates(int baseFactors, int resolution) =>
-            Enumerable.Range(1, (1 << baseFactors) - 1).Select(bits => new Effect((uint)bits))
-                .Where(w => w.Order >= Math.Max(2, resolution - 1))
-                .OrderByDescending(w => w.Order)
-                .ThenBy(w => ~w.Bits & ((1u << baseFactors) - 1))
-                .ToList();
+        private static uint[] Candidates(int baseFactors, int resolution) =>
+            Enumerable.Range(1, (1 << baseFactors) - 1).Select(bits => (uint)bits)
+                .Where(w => BitOperations.PopCount(w) >= Math.Max(2, resolution - 1))
+                .OrderByDescending(BitOperations.PopCount)
+                .ThenBy(w => ~w & ((1u << baseFactors) - 1))
+                .ToArray();
     }
 }

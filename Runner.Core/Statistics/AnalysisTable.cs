@@ -7,7 +7,10 @@ namespace Runner.Core.Statistics;
 /// <summary>An analysis as plain-text tables for a terminal (the API's text/plain form and the command line).</summary>
 public static class AnalysisTable
 {
-    public static string Render(AnalysisResult result, int width = 200)
+    public static string Render(AnalysisResult result, int width = 200) => Write(Parts(result), width);
+
+    /// <summary>Tables and text as plain text, without colour or markup, <paramref name="width"/> characters wide.</summary>
+    public static string Write(IEnumerable<IRenderable> parts, int width = 200)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -18,7 +21,7 @@ public static class AnalysisTable
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = width;
-        foreach (var part in Parts(result))
+        foreach (var part in parts)
             console.Write(part);
         return writer.ToString();
     }
@@ -65,21 +68,21 @@ public static class AnalysisTable
     }
 
     /// <summary>Cells as plain text: intervals such as [0.1, 0.2] must not be read as Spectre markup.</summary>
-    private static void Row(Table table, params string[] cells)
+    internal static void Row(Table table, params string[] cells)
     {
         table.AddRow(cells.Select(c => new Text(c)));
         foreach (var column in table.Columns)
             column.NoWrap();
     }
 
-    private static string F(double? v) => v is { } x ? AblationAnalysis.Format(x) : "-";
+    internal static string F(double? v) => v is { } x ? AblationAnalysis.Format(x) : "-";
 
-    private static string P(double? p) => p switch
+    internal static string P(double? p) => p switch
     {
         null => "-",
         < 1e-4 => p.Value.ToString("0.0E+0", CultureInfo.InvariantCulture),
         _ => p.Value.ToString("0.0000", CultureInfo.InvariantCulture),
     };
 
-    private static string Interval(double? low, double? high) => low is null || high is null ? "-" : $"[{F(low)}, {F(high)}]";
+    internal static string Interval(double? low, double? high) => low is null || high is null ? "-" : $"[{F(low)}, {F(high)}]";
 }

@@ -48,6 +48,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
     private TestDatabase _db = null!;
     private ApiFactory _api = null!;
     private long _batchId;
+    private long _factorialId;
     private long _runId;
 
     public async Task InitializeAsync()
@@ -58,6 +59,10 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
         var created = await PostAsync(client, "/batches", TinyBatch);
         _batchId = created.Json!["batch"]!["id"]!.GetValue<long>();
         _runId = (await _db.ScalarAsync<long>($"select min(id) from runs where batch_id = {_batchId}"));
+        var factorial = JsonNode.Parse(TinyBatch)!.AsObject();
+        factorial.Remove("leaveOneOut");
+        factorial["factorial"] = JsonNode.Parse("""{"factors": [{"trick": "ema"}, {"trick": "tta"}], "design": "full"}""");
+        _factorialId = (await PostAsync(client, "/batches", factorial.ToJsonString())).Json!["batch"]!["id"]!.GetValue<long>();
     }
 
     public async Task DisposeAsync()
@@ -150,8 +155,8 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
                 var path = Pick(random, [
                     $"/batches?limit={q}", $"/batches?offset={q}", $"/batches?status={q}", $"/batches?name={q}", $"/batches/{id}", $"/batches/{id}/runs?format={q}",
                     $"/batches/{id}/runs?arm={q}&status={q}", $"/batches/{id}/epochs", $"/batches/{id}/analysis?level={q}", $"/batches/{id}/analysis?metric={q}&correction={q}",
-                    $"/batches/{id}/analysis?test={q}&compare={q}&goal={q}", $"/runs/{id}", $"/runs/{_runId}", $"/workers?status={q}", $"/workers/probes/{id}",
-                    $"/ui/batches?status={q}&offset={q}", $"/ui/batches/{id}?metric={q}", $"/ui/runs/{id}", "/ui/workers", "/metrics", "/presets", "/tricks",
+                    $"/batches/{id}/analysis?test={q}&compare={q}&goal={q}", $"/batches/{id}/analysis?format={q}", $"/batches/{_factorialId}/analysis?format={q}&level={q}&test={q}", $"/runs/{id}", $"/runs/{_runId}", $"/workers?status={q}", $"/workers/probes/{id}",
+                    $"/ui/batches?status={q}&offset={q}", $"/ui/batches/{id}?metric={q}", $"/ui/batches/{_factorialId}?metric={q}", $"/ui/runs/{id}", "/ui/workers", "/metrics", "/presets", "/tricks",
                     $"/compare?arms={q}", $"/compare?arms={id}:{q},{id}:base&metric={q}&level={q}&margin={q}", $"/ui/compare?arms={q}",
                     $"/ui/compare?arms={_batchId}:base,{id}:{q}&metric={q}",
                     $"/hangfire?api_key={q}", "/hangfire/jobs/enqueued", $"/{q}", $"/batches/{q}/{q}"]);
@@ -172,7 +177,10 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
                     new string('[', 5000), "{\"a\":" + new string('{', 100), "\ufeff{}", "{\"name\": \"dup\", \"name\": \"dup\"}"]));
         }
         var spec = JsonNode.Parse(TinyBatch)!.AsObject();
-        spec["leaveOneOut"] = new JsonArray(Pick(random, Tricks));
+        if (random.Next(3) == 0)
+            spec["factorial"] = FactorialMember(random);
+        else
+            spec["leaveOneOut"] = new JsonArray(Pick(random, Tricks));
         var mutations = random.Next(1, 4);
         for (var m = 0; m < mutations; m++)
         {
@@ -188,6 +196,43 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
         // The poison: always one value no batch accepts, so that no generated batch is stored.
         spec["seeds"] = Pick(random, [(JsonNode?)"abc", -3, 0, 501, new JsonArray(1, 1), new JsonArray(-1), null, 1e308, new JsonArray(2147483648L)]);
         return Encoding.UTF8.GetBytes(spec.ToJsonString());
+    }
+
+    /// <summary>A factorial member with hostile factors, levels, resolutions and generators.</summary>
+    private static JsonNode? FactorialMember(Random random)
+    {
+        if (random.Next(8) == 0)
+            return Hostile(random);
+        var factors = new JsonArray();
+        for (var i = 0; i < random.Next(0, 17); i++)
+            factors.Add(random.Next(3) switch
+            {
+                0 => new JsonObject { ["trick"] = random.Next(4) == 0 ? Hostile(random) : Pick(random, Tricks) },
+                1 => new JsonObject
+                {
+                    ["field"] = Pick(random, [(JsonNode?)"width", "epochs", "emaMomentum", "colour", "Width", 7]),
+                    ["low"] = random.Next(2) == 0 ? Hostile(random) : Pick(random, EdgeNumbers)?.DeepClone(),
+                    ["high"] = random.Next(2) == 0 ? Hostile(random) : Pick(random, EdgeNumbers)?.DeepClone(),
+                },
+                _ => Hostile(random),
+            });
+        var letters = "ABCDEFGHIJKLMNOPQ";
+        var generators = new JsonObject();
+        for (var g = 0; g < random.Next(0, 5); g++)
+            generators[letters[random.Next(letters.Length)].ToString()] = random.Next(3) == 0 ? Hostile(random)
+                : string.Concat(Enumerable.Range(0, random.Next(0, 6)).Select(_ => letters[random.Next(letters.Length)]));
+        return new JsonObject
+        {
+            ["factors"] = random.Next(10) == 0 ? Hostile(random) : factors,
+            ["design"] = random.Next(4) switch
+            {
+                0 => Pick(random, [(JsonNode?)"full", "half", null, 3]),
+                1 => new JsonObject { ["resolution"] = random.Next(2) == 0 ? random.Next(-1, 12) : Pick(random, EdgeNumbers)?.DeepClone() },
+                2 => new JsonObject { ["generators"] = generators },
+                _ => Hostile(random),
+            },
+            [Pick(random, ["extra", "Factors", "seeds"])] = random.Next(4) == 0 ? Hostile(random) : null,
+        };
     }
 
     private static byte[] AnalysisBody(Random random)

@@ -72,9 +72,9 @@ public static class ClientCommands
     {
         var metric = new Option<string?>("--metric") { Description = "Metric (default: the batch's)" };
         var margin = new Option<double?>("--margin") { Description = "Equivalence margin in the metric's units" };
-        var format = new Option<string>("--format") { Description = "text, json or csv (the runs)", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json", "csv");
-        var command = new Command("analysis", "A batch's analysis: summaries, tests against the baseline, verdicts") { Id, metric, margin, format, ApiClient.ApiOption, ApiClient.KeyOption };
+        var format = new Option<string>("--format") { Description = "text, json, csv (the runs) or effects (a factorial batch's effects as CSV)", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "csv", "effects");
+        var command = new Command("analysis", "A batch's analysis: summaries, tests against the baseline, verdicts; a factorial batch's effects") { Id, metric, margin, format, ApiClient.ApiOption, ApiClient.KeyOption };
         command.SetAction(async (result, ct) =>
         {
             using var api = ApiClient.From(result);
@@ -88,6 +88,7 @@ public static class ClientCommands
             {
                 "json" => await api.GetTextAsync($"/batches/{id}/analysis?{query}", ct, "application/json"),
                 "csv" => await api.GetTextAsync($"/batches/{id}/runs?format=csv", ct, "text/csv"),
+                "effects" => await api.GetTextAsync($"/batches/{id}/analysis?{query}", ct, "text/csv"),
                 _ => await api.GetTextAsync($"/batches/{id}/analysis?{query}", ct),
             };
             Console.WriteLine(text);

@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Runner.Tests.Infrastructure;
+
+namespace Runner.Tests.Factorial;
+
+/// <summary>
+/// A factorial batch end to end: submitted to a real API process, run by a worker on synthetic data, its design on
+/// <c>GET /batches/{id}</c>, its effects as JSON, text and CSV, and through the terminal client.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class FactorialBatchTests : IAsyncLifetime
+{
+    private static readonly string Spec = TinySpec.Of("factorial", seeds: 2, images: 256,
+        more: """ "factorial": {"factors": [{"trick": "tta"}, {"trick": "label-smoothing"}], "design": "full"}""");
+
+    private TestDatabase _db = null!;
+    private ChildProcess _api = null!;
+    private readonly string _url = $"http://127.0.0.1:{FreePort.Next()}";
+
+    public async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateMigratedAsync();
+        _api = ChildProcess.Start(RepoPaths.ApiDirectory, "Runner.Api.dll", ["--urls", _url], new Dictionary<string, string> { ["ConnectionStrings__Runner"] = _db.ConnectionString });
+        await _api.WaitForOutputAsync("Now listening", TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Every_configuration_runs_with_every_seed_and_the_effects_come_back_as_json_text_csv_and_in_the_terminal()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(_url) };
+        using var submitted = await http.PostAsync("/batches", new StringContent(Spec, Encoding.UTF8, "application/json"));
+        var body = JsonNode.Parse(await submitted.Content.ReadAsStringAsync())!;
+        Assert.True(submitted.IsSuccessStatusCode, body.ToJsonString());
+        var id = body["batch"]!["id"]!.GetValue<long>();
+        Assert.Equal(["1", "a", "b", "ab"], body["arms"]!.AsArray().Select(a => (string)a!["name"]!));
+        var design = body["factorial"]!;
+        Assert.Equal("full 2^2, 4 configurations", (string)design["design"]!);
+        Assert.Equal(["A", "B"], design["factors"]!.AsArray().Select(f => (string)f!["letter"]!));
+        Assert.Equal("tta × label-smoothing", (string)design["interactions"]![0]!["label"]!);
+
+        await using (var worker = ChildProcess.StartWorker(_db.ConnectionString))
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            while (await _db.ScalarAsync<string>($"select status from batches where id = {id}") is "queued" or "running")
+            {
+                Assert.True(DateTime.UtcNow < deadline, worker.AllOutput);
+                await Task.Delay(200);
+            }
+        }
+        Assert.Equal("1:0,1:1,a:0,a:1,ab:0,ab:1,b:0,b:1", await _db.ScalarAsync<string>(
+            "select string_agg(a.name || ':' || r.seed, ',' order by a.name, r.seed) from runs r join arms a on a.id = r.arm_id where r.status = 'succeeded'"));
+
+        var analysis = JsonNode.Parse(await http.GetStringAsync($"/batches/{id}/analysis"))!;
+        Assert.Equal(8, (int)analysis["runsUsed"]!);
+        var result = analysis["analysis"]!;
+        Assert.Equal("residual", (string)result["errorEstimate"]!);
+        Assert.Equal(3.0, (double)result["df"]!); // 8 runs − (intercept, one seed block, A, B, AB)
+        Assert.Equal(["A", "B"], result["mainEffects"]!.AsArray().Select(e => (string)e!["term"]!));
+        Assert.Equal("AB", (string)result["interactions"]![0]!["term"]!);
+        Assert.Equal(2, result["atBase"]!.AsArray().Count); // both tricks are on in the base recipe
+        Assert.All(result["mainEffects"]!.AsArray(), e => Assert.True((double)e!["upper"]! > (double)e["lower"]!));
+
+        using var asText = new HttpRequestMessage(HttpMethod.Get, $"/batches/{id}/analysis");
+        asText.Headers.Accept.ParseAdd("text/plain");
+        var text = await (await http.SendAsync(asText)).Content.ReadAsStringAsync();
+        Assert.Contains("Factorial analysis of test-accuracy: full 2^2, 4 configurations", text);
+        Assert.Contains("tta × label-smoothing", text);
+
+        var csv = (await http.GetStringAsync($"/batches/{id}/analysis?format=csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("family,term,meaning,aliases,estimate,se,t,df,p,p_adjusted,ci_low,ci_high,significant", csv[0]);
+        Assert.Equal(["main", "main", "interaction", "at-base", "at-base"], csv.Skip(1).Select(l => l.Split(',')[0]));
+
+        using var refused = await http.GetAsync($"/batches/{id}/analysis?test=welch&compare=all-pairs");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("\"test\"", await refused.Content.ReadAsStringAsync());
+
+        await using var client = ChildProcess.Start(RepoPaths.WorkerDirectory, "Runner.Worker.dll", ["analysis", id.ToString(), "--format", "effects"],
+            new Dictionary<string, string> { ["RUNNER_API_URL"] = _url });
+        Assert.Equal(0, await client.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains("interaction,AB,tta × label-smoothing", client.AllOutput);
+    }
+}
