@@ -22,7 +22,7 @@ public static class WorkerCommands
 
         var root = new RootCommand("Runner worker: executes training jobs on one device; and the terminal client of the API.")
         {
-            serve, TrainCommand.Build(), BenchCommand.Build(), ConformanceCommand.Build(), DemoCommand.Build(), ServiceBenchCommand.Build(), ChaosBenchCommand.Build(), Statistics.SequentialBenchCommand.Build(),
+            serve, TrainCommand.Build(), BenchCommand.Build(), ConformanceCommand.Build(), DemoCommand.Build(), ServiceBenchCommand.Build(), ChaosBenchCommand.Build(), Statistics.SequentialBenchCommand.Build(), Statistics.FactorialBenchCommand.Build(),
         };
         foreach (var command in ClientCommands.Build())
             root.Subcommands.Add(command);

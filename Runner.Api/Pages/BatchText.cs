@@ -61,4 +61,15 @@ public static class BatchText
         var p = clearest.PAdjusted is { } adjusted ? $", p = {MetricFormat.P(adjusted)}" : "";
         return $"{clearest.Arm}: {format.Difference(clearest.Test.Difference!.Value)}{p}, {clearest.Verdict.Describe(analysis.Margin)} ({shown} of {tested.Count} arms differ)";
     }
+
+    /// <summary>A factorial batch's result in one line for the batch list: its clearest effect (smallest adjusted p) and how many main effects are significant.</summary>
+    public static string? ListHeadline(FactorialBatchAnalysis analysis, MetricFormat format)
+    {
+        var effects = analysis.Analysis.MainEffects.Concat(analysis.Analysis.Interactions).Where(e => e.AdjustedP is not null).ToList();
+        if (effects.Count == 0)
+            return null;
+        var clearest = effects.MinBy(e => e.AdjustedP)!;
+        var mains = analysis.Analysis.MainEffects;
+        return $"{clearest.Term} ({clearest.Label}): {format.Difference(clearest.Estimate)}, p = {MetricFormat.P(clearest.AdjustedP)} ({mains.Count(e => e.Significant)} of {mains.Count} main effects significant)";
+    }
 }

@@ -29,7 +29,7 @@ public static class PageLayout
         svg .run { fill-opacity: 0.75; } svg .ci { stroke: #111; stroke-width: 2; } svg .mean { stroke: #111; stroke-width: 3; }
         svg .band { fill-opacity: 0.15; stroke: none; } svg .curve { fill: none; stroke-width: 2; }
         svg .zero { stroke: #444; stroke-dasharray: 5 4; } svg .margin { fill: #1a5fb4; fill-opacity: 0.08; }
-        svg .paired-ci { stroke: #555; stroke-width: 1.5; } svg .paired-estimate { fill: #555; } svg .seed-difference { fill-opacity: 0.75; }
+        svg .paired-ci { stroke: #555; stroke-width: 1.5; } svg .paired-estimate { fill: #555; } svg .seed-difference { fill-opacity: 0.75; } svg .significant { stroke: #111; stroke-width: 2; }
         #analysis, #looks, #runs, #compared { display: block; overflow-x: auto; max-width: 100%; } #analysis th { font-size: 13px; }
         figure { margin: 8px 0; } figcaption { max-width: 860px; } pre { white-space: pre-wrap; }
         """;

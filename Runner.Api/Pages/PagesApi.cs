@@ -77,8 +77,12 @@ public static class PagesApi
         foreach (var batch in items.Where(b => b.Runs.Succeeded > 0))
         {
             var metric = Metric.Find(batch.Metric)!;
-            var analysis = BatchAnalysis.For(batch, await store.SamplesAsync(batch.Id, metric, ct), BatchAnalysis.Defaults(batch, metric), metric);
-            if (BatchText.ListHeadline(analysis.Analysis, MetricFormat.For(metric)) is { } headline)
+            var samples = await store.SamplesAsync(batch.Id, metric, ct);
+            var defaults = BatchAnalysis.Defaults(batch, metric);
+            var headline = batch.Design is { } design
+                ? BatchText.ListHeadline(FactorialBatchAnalysis.For(batch, design, samples, metric, defaults.Level, defaults.Correction), MetricFormat.For(metric))
+                : BatchText.ListHeadline(BatchAnalysis.For(batch, samples, defaults, metric).Analysis, MetricFormat.For(metric));
+            if (headline is not null)
                 headlines[batch.Id] = headline;
         }
         return Page<BatchListPage>(new { Batches = items, Headlines = headlines, Total = total, Status = known, Offset = start });
@@ -94,9 +98,11 @@ public static class PagesApi
         if (await store.DetailAsync(id, ct) is not { } detail)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no batch {id}.");
         var chosen = Metric.Find(metric) ?? Metric.Find(detail.Batch.Metric)!;
-        var analysis = BatchAnalysis.For(detail.Batch, await store.SamplesAsync(id, chosen, ct), BatchAnalysis.Defaults(detail.Batch, chosen), chosen,
-            await store.ProvenanceAsync(id, ct));
-        var model = new BatchPageModel(detail, await store.RunsAsync(id, null, null, ct), analysis, chosen, await store.EpochsAsync(id, ct));
+        var samples = await store.SamplesAsync(id, chosen, ct);
+        var defaults = BatchAnalysis.Defaults(detail.Batch, chosen);
+        var analysis = BatchAnalysis.For(detail.Batch, samples, defaults, chosen, await store.ProvenanceAsync(id, ct));
+        var factorial = detail.Batch.Design is { } design ? FactorialBatchAnalysis.For(detail.Batch, design, samples, chosen, defaults.Level, defaults.Correction) : null;
+        var model = new BatchPageModel(detail, await store.RunsAsync(id, null, null, ct), analysis, chosen, await store.EpochsAsync(id, ct), factorial);
         return Page<BatchPage>(new { Model = model });
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Runner.Tests.Infrastructure;
 
@@ -6,7 +8,7 @@ namespace Runner.Tests.Factorial;
 
 /// <summary>
 /// A factorial batch end to end: submitted to a real API process, run by a worker on synthetic data, its design on
-/// <c>GET /batches/{id}</c>, its effects as JSON, text and CSV, and through the terminal client.
+/// <c>GET /batches/{id}</c>, its effects as JSON, text and CSV, on its page and in the batch list, and through the terminal client.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class FactorialBatchTests : IAsyncLifetime
@@ -76,6 +78,20 @@ public sealed class FactorialBatchTests : IAsyncLifetime
         var csv = (await http.GetStringAsync($"/batches/{id}/analysis?format=csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("family,term,meaning,aliases,estimate,se,t,df,p,p_adjusted,ci_low,ci_high,significant", csv[0]);
         Assert.Equal(["main", "main", "interaction", "at-base", "at-base"], csv.Skip(1).Select(l => l.Split(',')[0]));
+
+        var page = await http.GetStringAsync($"/ui/batches/{id}");
+        foreach (var figure in new[] { "main-effects", "interactions", "half-normal", "interaction-plot" })
+            Assert.Matches(new Regex($"<figure id=\"{figure}\"><svg"), page);
+        Assert.Equal(3, Regex.Matches(Regex.Match(page, "<figure id=\"half-normal\">.*?</figure>", RegexOptions.Singleline).Value, "<circle ").Count);
+        foreach (var (family, effects) in new[] { ("main", result["mainEffects"]!), ("interaction", result["interactions"]!) })
+            foreach (var effect in effects.AsArray())
+            {
+                var row = Regex.Match(page, $"<tr data-effect=\"{(string)effect!["term"]!}\" data-family=\"{family}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+                var shown = Regex.Match(row, "data-field=\"estimate\" data-value=\"([^\"]*)\"").Groups[1].Value;
+                Assert.Equal((double)effect["estimate"]!, double.Parse(shown, CultureInfo.InvariantCulture));
+            }
+        Assert.Contains("Defining relation: none (full factorial)", page);
+        Assert.Contains("main effects significant)", await http.GetStringAsync("/ui/batches"));
 
         using var refused = await http.GetAsync($"/batches/{id}/analysis?test=welch&compare=all-pairs");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
