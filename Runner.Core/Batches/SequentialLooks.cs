@@ -102,29 +102,11 @@ public static class SequentialLooks
                 fractions.Add(Math.Min(1, fraction));
                 return (arm.Name, Comparison: comparison, N: n, Missing: seeds.Count - values.Count, Fractions: fractions);
             }).ToList();
-            var looks = new Dictionary<string, (ArmLook Look, double Alpha)>();
-            for (var decidedNow = true; decidedNow;)
-            {
-                decidedNow = false;
-                foreach (var t in tests.Where(t => !looks.TryGetValue(t.Name, out var l) || l.Look.Decision == SequentialDecision.Continue))
-                {
-                    var look = design.Decide(t.Name, design.Boundary(t.Fractions, shown), t.Comparison, lastLook: false, metric.Goal);
-                    looks[t.Name] = (look, design.ComparisonAlpha(shown));
-                    if (look.Decision is SequentialDecision.Better or SequentialDecision.Worse)
-                    {
-                        shown++;
-                        decidedNow = design.Recycles;
-                    }
-                }
-            }
-            var results = tests.Select(t =>
-            {
-                var (look, alpha) = looks[t.Name];
-                if (lastLook && look.Decision == SequentialDecision.Continue)
-                    (look, alpha) = (design.Decide(t.Name, design.Boundary(t.Fractions, shown), t.Comparison, lastLook: true, metric.Goal), design.ComparisonAlpha(shown));
-                return new ArmLookRecord(t.Name, t.N, t.Missing, seeds.Count - baselineValues.Count, look.Fraction, look.Z, look.NominalP, look.Test.Difference,
-                    look.Test.StandardError, look.Test.Df, look.Test.PTwoSided, look.CiLow, look.CiHigh, Name(look.Decision), alpha);
-            }).ToList();
+            (var looks, shown) = design.TakeLook(tests.Select(t => (t.Name, t.Comparison)).ToList(), (i, held) => design.Boundary(tests[i].Fractions, held),
+                shown, lastLook, metric.Goal);
+            var results = tests.Zip(looks, (t, l) => new ArmLookRecord(t.Name, t.N, t.Missing, seeds.Count - baselineValues.Count, l.Look.Fraction, l.Look.Z,
+                l.Look.NominalP, l.Look.Test.Difference, l.Look.Test.StandardError, l.Look.Test.Df, l.Look.Test.PTwoSided, l.Look.CiLow, l.Look.CiHigh,
+                Name(l.Look.Decision), l.Alpha)).ToList();
 
             var lookNumber = k + 1;
             await connection.ExecuteAsync(new CommandDefinition(

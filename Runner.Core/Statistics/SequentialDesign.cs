@@ -62,6 +62,44 @@ public sealed record SequentialDesign(IReadOnlyList<int> Looks, Spending Spendin
         GroupSequential.Boundaries(fractions, ComparisonAlpha(shownDifferent), Spending)[^1];
 
     /// <summary>
+    /// One look, the step the service takes and the simulation repeats: every open comparison is decided against its
+    /// boundary at the α it holds; without a margin, each difference shown passes its α to the comparisons still open,
+    /// which are decided again at the same look against their lowered boundaries; at the last look a comparison
+    /// still open is undecided. <paramref name="boundary"/> gives comparison i's boundary when <c>shown</c>
+    /// differences have been shown (for the fractions it has really had, or the planned ones). Returns each
+    /// comparison's look with the α it was held to, and the differences shown so far, <paramref name="shown"/> included.
+    /// </summary>
+    public (IReadOnlyList<(ArmLook Look, double Alpha)> Looks, int Shown) TakeLook(IReadOnlyList<(string Arm, Comparison Test)> open, Func<int, int, Look> boundary,
+        int shown, bool lastLook, Goal goal, bool withInterval = true)
+    {
+        var looks = new (ArmLook Look, double Alpha)[open.Count];
+        var decided = new bool[open.Count];
+        for (var again = true; again;)
+        {
+            again = false;
+            for (var i = 0; i < open.Count; i++)
+            {
+                if (decided[i])
+                    continue;
+                looks[i] = (Decide(open[i].Arm, boundary(i, shown), open[i].Test, lastLook: false, goal, withInterval), ComparisonAlpha(shown));
+                if (looks[i].Look.Decision == SequentialDecision.Continue)
+                    continue;
+                decided[i] = true;
+                if (looks[i].Look.Decision is SequentialDecision.Better or SequentialDecision.Worse)
+                {
+                    shown++;
+                    again = Recycles;
+                }
+            }
+        }
+        if (lastLook)
+            for (var i = 0; i < open.Count; i++)
+                if (!decided[i])
+                    looks[i] = (Decide(open[i].Arm, boundary(i, shown), open[i].Test, lastLook: true, goal, withInterval), ComparisonAlpha(shown));
+        return (looks, shown);
+    }
+
+    /// <summary>
     /// Decides one comparison at a look held to <paramref name="boundary"/> (computed for the fractions
     /// actually observed, so looks taken late or with failed runs missing still spend exactly the planned α).
     /// The repeated confidence interval is difference ± t_{df, 1 − p_k/2} × SE; such intervals hold

@@ -19,8 +19,8 @@ public sealed record SimulationSummary(
 /// <summary>
 /// Simulates sequential ablation batches with normally distributed run results: a baseline and one arm
 /// per true difference, every arm running the same seeds, looks as the design says, Welch's test at each
-/// look (again at the same look while α recycled from arms shown different lowers the others' boundaries),
-/// arms stopping when decided and the baseline when every arm is. Deterministic for a seed.
+/// look, each look the service's own step (<see cref="SequentialDesign.TakeLook"/>, with the planned
+/// boundaries), arms stopping when decided and the baseline when every arm is. Deterministic for a seed.
 /// </summary>
 public static class SequentialSimulation
 {
@@ -54,30 +54,14 @@ public static class SequentialSimulation
             for (var k = 0; k < design.Looks.Count; k++)
             {
                 var n = design.Looks[k];
-                var tests = Enumerable.Range(0, m).Select(a => stoppedAt[a] > 0 ? null : Welch(arms[a], baseline, n)).ToArray();
-                for (var decidedNow = true; decidedNow;)
-                {
-                    decidedNow = false;
-                    for (var a = 0; a < m; a++)
-                    {
-                        if (stoppedAt[a] > 0)
-                            continue;
-                        var look = design.Decide($"{a}", boundaries[Math.Min(shown, boundaries.Count - 1)][k], tests[a]!, lastLook: false, Goal.Maximize, withInterval: false);
-                        if (look.Decision == SequentialDecision.Continue)
-                            continue;
-                        stoppedAt[a] = n;
-                        decisions[a] = look.Decision;
-                        if (look.Decision is SequentialDecision.Better or SequentialDecision.Worse)
-                        {
-                            shown++;
-                            decidedNow = design.Recycles;
-                        }
-                    }
-                }
-                if (k == design.Looks.Count - 1)
-                    for (var a = 0; a < m; a++)
-                        if (stoppedAt[a] == 0)
-                            (stoppedAt[a], decisions[a]) = (n, SequentialDecision.Undecided);
+                var open = Enumerable.Range(0, m).Where(a => stoppedAt[a] == 0).ToList();
+                var last = k == design.Looks.Count - 1;
+                var (looks, nowShown) = design.TakeLook(open.Select(a => ($"{a}", Welch(arms[a], baseline, n))).ToList(),
+                    (_, held) => boundaries[Math.Min(held, boundaries.Count - 1)][k], shown, last, Goal.Maximize, withInterval: false);
+                shown = nowShown;
+                for (var i = 0; i < open.Count; i++)
+                    if (looks[i].Look.Decision != SequentialDecision.Continue)
+                        (stoppedAt[open[i]], decisions[open[i]]) = (n, looks[i].Look.Decision);
                 if (stoppedAt.All(s => s > 0))
                     break;
             }
