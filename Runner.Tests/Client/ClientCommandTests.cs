@@ -13,15 +13,13 @@ public sealed class ClientCommandTests : IAsyncLifetime
         """;
 
     private TestDatabase _db = null!;
-    private ChildProcess _api = null!;
+    private ApiProcess _api = null!;
     private readonly TempFolder _folder = new();
-    private readonly string _url = $"http://127.0.0.1:{FreePort.Next()}";
 
     public async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateMigratedAsync();
-        _api = ChildProcess.Start(RepoPaths.ApiDirectory, "Runner.Api.dll", ["--urls", _url], new Dictionary<string, string> { ["ConnectionStrings__Runner"] = _db.ConnectionString });
-        await _api.WaitForOutputAsync("Now listening", TimeSpan.FromSeconds(60));
+        _api = await ApiProcess.StartAsync(_db.ConnectionString);
     }
 
     public async Task DisposeAsync()
@@ -33,7 +31,7 @@ public sealed class ClientCommandTests : IAsyncLifetime
 
     private async Task<(int Exit, string Output)> Client(params string[] args)
     {
-        await using var client = ChildProcess.Start(RepoPaths.WorkerDirectory, "Runner.Worker.dll", args, new Dictionary<string, string> { ["RUNNER_API_URL"] = _url });
+        await using var client = ChildProcess.Start(RepoPaths.WorkerDirectory, "Runner.Worker.dll", args, new Dictionary<string, string> { ["RUNNER_API_URL"] = _api.Url });
         var exit = await client.WaitForExitAsync(TimeSpan.FromMinutes(3));
         return (exit, client.AllOutput);
     }

@@ -17,14 +17,12 @@ public sealed class FactorialBatchTests : IAsyncLifetime
         more: """ "factorial": {"factors": [{"trick": "tta"}, {"trick": "label-smoothing"}], "design": "full"}""");
 
     private TestDatabase _db = null!;
-    private ChildProcess _api = null!;
-    private readonly string _url = $"http://127.0.0.1:{FreePort.Next()}";
+    private ApiProcess _api = null!;
 
     public async Task InitializeAsync()
     {
         _db = await TestDatabase.CreateMigratedAsync();
-        _api = ChildProcess.Start(RepoPaths.ApiDirectory, "Runner.Api.dll", ["--urls", _url], new Dictionary<string, string> { ["ConnectionStrings__Runner"] = _db.ConnectionString });
-        await _api.WaitForOutputAsync("Now listening", TimeSpan.FromSeconds(60));
+        _api = await ApiProcess.StartAsync(_db.ConnectionString);
     }
 
     public async Task DisposeAsync()
@@ -36,7 +34,7 @@ public sealed class FactorialBatchTests : IAsyncLifetime
     [Fact]
     public async Task Every_configuration_runs_with_every_seed_and_the_effects_come_back_as_json_text_csv_and_in_the_terminal()
     {
-        using var http = new HttpClient { BaseAddress = new Uri(_url) };
+        using var http = new HttpClient { BaseAddress = new Uri(_api.Url) };
         using var submitted = await http.PostAsync("/batches", new StringContent(Spec, Encoding.UTF8, "application/json"));
         var body = JsonNode.Parse(await submitted.Content.ReadAsStringAsync())!;
         Assert.True(submitted.IsSuccessStatusCode, body.ToJsonString());
@@ -98,7 +96,7 @@ public sealed class FactorialBatchTests : IAsyncLifetime
         Assert.Contains("\"test\"", await refused.Content.ReadAsStringAsync());
 
         await using var client = ChildProcess.Start(RepoPaths.WorkerDirectory, "Runner.Worker.dll", ["analysis", id.ToString(), "--format", "effects"],
-            new Dictionary<string, string> { ["RUNNER_API_URL"] = _url });
+            new Dictionary<string, string> { ["RUNNER_API_URL"] = _api.Url });
         Assert.Equal(0, await client.WaitForExitAsync(TimeSpan.FromMinutes(1)));
         Assert.Contains("interaction,AB,tta × label-smoothing", client.AllOutput);
     }

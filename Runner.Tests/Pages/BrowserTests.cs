@@ -53,12 +53,10 @@ public sealed class BrowserTests : IAsyncLifetime
     [Fact]
     public async Task The_page_of_a_finished_batch_draws_its_plots_and_shows_the_analysis_numbers()
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        await using var api = ChildProcess.Start(RepoPaths.ApiDirectory, "Runner.Api.dll", ["--urls", url],
-            new Dictionary<string, string> { ["ConnectionStrings__Runner"] = _db.ConnectionString });
         await using var worker = ChildProcess.StartWorker(_db.ConnectionString);
+        await using var api = await ApiProcess.StartAsync(_db.ConnectionString);
+        var url = api.Url;
         using var http = new HttpClient { BaseAddress = new Uri(url) };
-        await api.WaitForOutputAsync("Now listening", TimeSpan.FromSeconds(60));
 
         using var submitted = await http.PostAsync("/batches", new StringContent("""
             {"name": "browser", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 2, "batchSize": 64}},
