@@ -13,11 +13,6 @@ public static class JsonBody
     /// <summary>A 1,000-run batch specification is a few kilobytes; analysis samples of 500 arms × 500 runs fit too.</summary>
     public const int MaxBytes = 4 << 20;
 
-    public static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-    };
-
     /// <summary>The parsed body, or the problem to answer with; an empty body reads as null when <paramref name="optional"/>, the literal null never.</summary>
     public static async Task<(JsonNode? Node, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct, bool optional = false)
     {
@@ -50,7 +45,7 @@ public static class JsonBody
             return (null, problem);
         if (node is not JsonObject)
             return (null, TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"Send {what} as a JSON object."] }));
-        var (value, errors) = JsonInput.Read<T>(node, Strict, what);
+        var (value, errors) = JsonInput.Read<T>(node, JsonInput.Strict, what);
         return errors.Count > 0 ? (null, TypedResults.ValidationProblem(errors)) : (value, null);
     }
 

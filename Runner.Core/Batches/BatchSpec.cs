@@ -80,14 +80,9 @@ public sealed record BatchSpec
     /// <summary>A two-level factorial design instead of arms: every configuration of its factors is an arm, every seed runs them all.</summary>
     public FactorialSpec? Factorial { get; init; }
 
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-    };
-
     /// <summary>The specification, or the one problem that stops it being read (a field of the wrong type, an unknown field).</summary>
     public static (BatchSpec? Spec, Dictionary<string, string[]> Errors) Read(JsonNode? body) =>
         body is JsonObject
-            ? JsonInput.Read<BatchSpec>(body, Options, "a batch specification here")
+            ? JsonInput.Read<BatchSpec>(body, JsonInput.Strict, "a batch specification here")
             : (null, new() { ["body"] = ["Send the batch as a JSON object: {\"name\": ..., \"base\": {\"preset\": ...}, \"seeds\": ...}."] });
 }

@@ -13,6 +13,12 @@ public static partial class JsonInput
 {
     public const int MaxDepth = 32;
 
+    /// <summary>How every request body is read into its record: web names, and a field the record does not have is an error.</summary>
+    public static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
     /// <summary>Untrusted text as an error message quotes it: its first 40 characters, control characters left out, "…" when cut.</summary>
     public static string Shorten(string text)
     {
