@@ -23,37 +23,37 @@ public static class Presets
 
     /// <summary>
     /// The stage before with its trick on, at its epochs and peak: set before the trick, so that the EMA floor
-    /// follows them; a stage after the EMA's keeps the floor.
+    /// follows them; a stage after the EMA's keeps the floor. The warm-up rule given here is the preset's own.
     /// </summary>
-    private static Recipe Stage(Recipe before, string trick, int epochs, double peak, double? fixedWarmup = null)
+    private static Preset Stage(string name, string description, Preset before, string trick, int epochs, double peak, double? fixedWarmup = null)
     {
         var schedule = Schedule.Triangle(epochs, fixedWarmup ?? epochs / 5.0, peak);
-        return On(trick, before with { Epochs = epochs, LearningRate = before.LearningRate.HasFloor ? Schedule.Floored(epochs, schedule) : schedule });
+        var recipe = before.Recipe with { Epochs = epochs, LearningRate = before.Recipe.LearningRate.HasFloor ? Schedule.Floored(epochs, schedule) : schedule };
+        return new Preset(name, description, On(trick, recipe), fixedWarmup);
     }
 
-    private static readonly Recipe GpuData = On("gpu-data", Baseline);
-    private static readonly Recipe PoolBeforeBn = Stage(GpuData, "pool-before-bn", 25, 0.4, fixedWarmup: 5);
-    private static readonly Recipe LabelSmoothing = Stage(PoolBeforeBn, "label-smoothing", 23, 0.4);
-    private static readonly Recipe Celu = Stage(LabelSmoothing, "celu", 20, 0.4);
-    private static readonly Recipe GhostBn = Stage(Celu, "ghost-bn", 18, 0.6);
-    private static readonly Recipe FrozenBnScales = Stage(GhostBn, "frozen-bn-scales", 17, 0.6);
-    private static readonly Recipe Whitening = On("cutout", Stage(FrozenBnScales, "whitening", 14, 1.0)); // cutout shrinks to 5×5 with whitening
-    private static readonly Recipe Ema = Stage(Whitening, "ema", 13, 1.0);
-    private static readonly Recipe Tta = Off("cutout", Stage(Ema, "tta", 10, 1.0));
+    /// <summary>A stage with one more change to its recipe.</summary>
+    private static Preset Also(Preset stage, Func<Recipe, Recipe> change) => stage with { Recipe = change(stage.Recipe) };
 
-    public static readonly IReadOnlyList<Preset> All =
-    [
-        new("baseline", "DAWNBench baseline: 24 epochs, ReLU, conv-BN-ReLU-pool, cutout 8, ~94% in 75 s on a V100.", Baseline, 5),
-        new("gpu-data", "Stage 1: data and group-wise augmentation on the device.", GpuData, 5),
-        new("pool-before-bn", "Stage 2: max-pool before batch norm, 25 epochs.", PoolBeforeBn, 5),
-        new("label-smoothing", "Stage 3: label smoothing 0.2, 23 epochs, warm-up to epochs/5.", LabelSmoothing, null),
-        new("celu", "Stage 4: CELU α 0.075, 20 epochs.", Celu, null),
-        new("ghost-bn", "Stage 5: ghost batch norm (16 splits), peak learning rate 0.6, 18 epochs.", GhostBn, null),
-        new("frozen-bn-scales", "Stage 6: BN scales frozen, CELU α 0.3, bias lr ×64 and wd ÷64, logits ×1/16, 17 epochs.", FrozenBnScales, null),
-        new("whitening", "Stage 7: 3×3 PCA whitening, peak learning rate 1.0, cutout 5, 14 epochs.", Whitening, null),
-        new("ema", "Stage 8: EMA of weights (0.99 every 5 batches), learning rate floored at 0.1 × peak for the last 2 epochs, 13 epochs.", Ema, null),
-        new("tta", "Stage 9 (final): flip TTA, no cutout, 10 epochs: 94.1% in 26 s on a V100.", Tta, null),
-    ];
+    private static readonly Preset BaselineStage = new("baseline", "DAWNBench baseline: 24 epochs, ReLU, conv-BN-ReLU-pool, cutout 8, ~94% in 75 s on a V100.", Baseline, FixedWarmup: 5);
+    private static readonly Preset GpuData = BaselineStage with { Name = "gpu-data", Description = "Stage 1: data and group-wise augmentation on the device.", Recipe = On("gpu-data", Baseline) };
+    private static readonly Preset PoolBeforeBn = Stage("pool-before-bn", "Stage 2: max-pool before batch norm, 25 epochs.", GpuData, "pool-before-bn", 25, 0.4, fixedWarmup: 5);
+    private static readonly Preset LabelSmoothing = Stage("label-smoothing", "Stage 3: label smoothing 0.2, 23 epochs, warm-up to epochs/5.", PoolBeforeBn, "label-smoothing", 23, 0.4);
+    private static readonly Preset Celu = Stage("celu", "Stage 4: CELU α 0.075, 20 epochs.", LabelSmoothing, "celu", 20, 0.4);
+    private static readonly Preset GhostBn = Stage("ghost-bn", "Stage 5: ghost batch norm (16 splits), peak learning rate 0.6, 18 epochs.", Celu, "ghost-bn", 18, 0.6);
+    private static readonly Preset FrozenBnScales = Stage("frozen-bn-scales", "Stage 6: BN scales frozen, CELU α 0.3, bias lr ×64 and wd ÷64, logits ×1/16, 17 epochs.",
+        GhostBn, "frozen-bn-scales", 17, 0.6);
+
+    private static readonly Preset Whitening = Also(Stage("whitening", "Stage 7: 3×3 PCA whitening, peak learning rate 1.0, cutout 5, 14 epochs.", FrozenBnScales,
+        "whitening", 14, 1.0), r => On("cutout", r)); // cutout shrinks to 5×5 with whitening
+
+    private static readonly Preset Ema = Stage("ema", "Stage 8: EMA of weights (0.99 every 5 batches), learning rate floored at 0.1 × peak for the last 2 epochs, 13 epochs.",
+        Whitening, "ema", 13, 1.0);
+
+    private static readonly Preset Tta = Also(Stage("tta", "Stage 9 (final): flip TTA, no cutout, 10 epochs: 94.1% in 26 s on a V100.", Ema, "tta", 10, 1.0),
+        r => Off("cutout", r));
+
+    public static readonly IReadOnlyList<Preset> All = [BaselineStage, GpuData, PoolBeforeBn, LabelSmoothing, Celu, GhostBn, FrozenBnScales, Whitening, Ema, Tta];
 
     public static Preset? Find(string name) => All.FirstOrDefault(p => p.Name == name);
 }
