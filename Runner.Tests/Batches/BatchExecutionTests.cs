@@ -127,9 +127,11 @@ public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, s
         int attempt1Epochs;
         await using (var doomed = ChildProcess.StartWorker(Db.ConnectionString, settings))
         {
-            // Busy for longer than a lost worker's silence, beating all along: it keeps its run.
-            await WaitForSql($"select count(*) = 1 from runs where batch_id = {id} and status = 'running' and started_at < now() - interval '{LostAfterSeconds + 2} seconds'",
-                TimeSpan.FromMinutes(1), doomed);
+            // Busy for longer than a lost worker's silence, beating all along: it keeps its run (and has stored an epoch, however loaded the machine).
+            await WaitForSql($"""
+                select count(*) = 1 from runs r where r.batch_id = {id} and r.status = 'running' and r.started_at < now() - interval '{LostAfterSeconds + 2} seconds'
+                  and exists (select 1 from epochs e where e.run_id = r.id)
+                """, TimeSpan.FromMinutes(2), doomed);
             Assert.Equal(1, await Db.ScalarAsync<int>($"select attempt from runs where batch_id = {id}"));
             Assert.True(await Db.ScalarAsync<bool>($"select fetchedat is not null from hangfire.jobqueue q join runs r on r.job_id::bigint = q.jobid where r.batch_id = {id}"));
             doomed.KillHard();
