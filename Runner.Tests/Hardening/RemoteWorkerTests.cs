@@ -97,8 +97,15 @@ public sealed class RemoteWorkerTests
     private static async Task<(int ExitCode, string Output)> ClientAsync(string netns, string[] args)
     {
         await using var client = ChildProcess.Start(RepoPaths.WorkerDirectory, "Runner.Worker.dll", args, new Dictionary<string, string>(), netns);
-        var exit = await client.WaitForExitAsync(TimeSpan.FromMinutes(3));
-        return (exit, client.AllOutput);
+        try
+        {
+            var exit = await client.WaitForExitAsync(TimeSpan.FromMinutes(5));
+            return (exit, client.AllOutput);
+        }
+        catch (TaskCanceledException)
+        {
+            return (-1, $"the client did not finish in 5 minutes:\n{client.AllOutput}");
+        }
     }
 
     /// <summary>A network namespace joined to this one by a veth pair on a /30 of its own, removed again when disposed.</summary>
