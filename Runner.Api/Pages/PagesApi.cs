@@ -100,8 +100,8 @@ public static class PagesApi
         var chosen = Metric.Find(metric) ?? Metric.Find(detail.Batch.Metric)!;
         var samples = await store.SamplesAsync(id, chosen, ct);
         var defaults = BatchAnalysis.Defaults(detail.Batch, chosen);
-        var analysis = BatchAnalysis.For(detail.Batch, samples, defaults, chosen, await store.ProvenanceAsync(id, ct));
         var factorial = detail.Batch.Design is { } design ? FactorialBatchAnalysis.For(detail.Batch, design, samples, chosen, defaults.Level, defaults.Correction) : null;
+        var analysis = factorial is null ? BatchAnalysis.For(detail.Batch, samples, defaults, chosen, await store.ProvenanceAsync(id, ct)) : null;
         var model = new BatchPageModel(detail, await store.RunsAsync(id, null, null, ct), analysis, chosen, await store.EpochsAsync(id, ct), factorial);
         return Page<BatchPage>(new { Model = model });
     }

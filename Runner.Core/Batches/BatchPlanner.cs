@@ -65,15 +65,16 @@ public static partial class BatchPlanner
         Variant? baseVariant = null;
         var seeds = Seeds(spec.Seeds, limits, errors);
         FactorialPlan? factorial = null;
+        Recipe? baseRecipe = null;
         if (spec.Base is null)
             errors["base"] = ["Give the base recipe: {\"preset\": \"tta\", \"overrides\": {...}}."];
         else if (spec.Factorial is not null)
         {
             baseVariant = new Variant(spec.Base.Preset ?? DefaultPreset, spec.Base.On, spec.Base.Off, spec.Base.Overrides);
-            var (baseRecipeOfDesign, baseErrors) = baseVariant.Build("base.");
+            (baseRecipe, var baseErrors) = baseVariant.Build("base.");
             foreach (var (key, messages) in baseErrors)
                 errors.TryAdd(key, messages);
-            factorial = FactorialPlanner.Plan(spec.Factorial, baseRecipeOfDesign, seeds?.Count ?? 1, limits.MaxRuns, errors);
+            factorial = FactorialPlanner.Plan(spec.Factorial, baseRecipe, seeds?.Count ?? 1, limits.MaxRuns, errors);
             var configurations = factorial?.Configurations(baseVariant) ?? [];
             for (var i = 0; i < configurations.Count; i++)
                 arms.Add(($"factorial.configurations[{i}] = {configurations[i].Name}", configurations[i].Name, configurations[i].Variant, null));
@@ -105,7 +106,7 @@ public static partial class BatchPlanner
 
         var planned = new List<PlannedArm>();
         var seen = new HashSet<string>();
-        var baseRecipe = baseVariant?.Build("base.").Recipe;
+        baseRecipe ??= baseVariant?.Build("base.").Recipe;
         foreach (var (field, armName, variant, shortcut) in arms)
         {
             var nameField = field == "base" ? "base.name" : field.StartsWith("arms[", StringComparison.Ordinal) ? $"{field}.name" : field;

@@ -60,7 +60,7 @@ public static class FactorialSimulation
             }
             if (anyNull)
                 local.AnyNull++;
-            if (chain is not null && result.Interactions.FirstOrDefault(e => e.Term == chain) is { Significant: true })
+            if (chain is { } term && result.Interactions.FirstOrDefault(e => e.Term == term.ToString()) is { Significant: true })
                 local.Interaction++;
             return local;
         }, local =>
@@ -75,10 +75,10 @@ public static class FactorialSimulation
         });
         var power = found.Select(n => (double)n / batches).ToList();
         return new Result(configurations.Count * seeds, power.Sum(), power, (double)anyNullFound / batches,
-            chain is null ? null : (double)interactionFound / batches, chain is null ? null : string.Join(" = ", design.AliasChain(Effect.Parse(chain, design.Factors)!.Value)));
+            chain is null ? null : (double)interactionFound / batches, chain is { } c ? string.Join(" = ", design.AliasChain(c)) : null);
     }
 
-    /// <summary>The term of the estimated chain that holds <paramref name="interaction"/>; null when the design does not estimate it.</summary>
-    private static string? ChainOf(FactorialDesign design, Effect interaction) =>
-        design.InteractionChains().FirstOrDefault(c => design.AliasChain(c, design.Factors).Contains(interaction)) is { Bits: not 0 } term ? term.ToString() : null;
+    /// <summary>The estimated chain (its first term) that holds <paramref name="interaction"/>; null when the design does not estimate it.</summary>
+    private static Effect? ChainOf(FactorialDesign design, Effect interaction) =>
+        design.InteractionChains().Where(c => design.AliasChain(c, design.Factors).Contains(interaction)).Select(c => (Effect?)c).FirstOrDefault();
 }

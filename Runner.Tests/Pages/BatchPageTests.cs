@@ -65,7 +65,7 @@ public sealed class BatchPageTests
     {
         var model = Model();
         var html = PageHtml.Render<BatchPage>("Model", model);
-        var analysis = model.Analysis.Analysis;
+        var analysis = model.Analysis!.Analysis;
         var better = analysis.Comparisons.Single(c => c.Arm == "with-trick");
         var same = analysis.Comparisons.Single(c => c.Arm == "no-trick");
 
@@ -235,7 +235,7 @@ public sealed class BatchPageTests
     {
         var model = Model();
         var html = PageHtml.Render<BatchPage>("Model", model);
-        var better = model.Analysis.Analysis.Comparisons.Single(c => c.Arm == "with-trick");
+        var better = model.Analysis!.Analysis.Comparisons.Single(c => c.Arm == "with-trick");
 
         Assert.Equal(better.Paired!.Difference!.Value, DataValue(html, "with-trick", "paired-difference"), 12);
         Assert.Equal(better.Paired.PTwoSided!.Value, DataValue(html, "with-trick", "paired-p"), 12);
@@ -307,7 +307,7 @@ public sealed class BatchPageTests
     public void The_batch_list_shows_each_batchs_headline_result()
     {
         var model = Model();
-        var headline = BatchText.ListHeadline(model.Analysis.Analysis, MetricFormat.For(model.Metric))!;
+        var headline = BatchText.ListHeadline(model.Analysis!.Analysis, MetricFormat.For(model.Metric))!;
 
         var html = PageHtml.Render<BatchListPage>("Batches", new[] { model.Detail.Batch });
         var withHeadline = Render(new Dictionary<string, object?> { ["Batches"] = new[] { model.Detail.Batch }, ["Headlines"] = new Dictionary<long, string> { [7] = headline }, ["Total"] = 1 });
