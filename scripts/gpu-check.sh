@@ -8,7 +8,8 @@
 #                                    full scale on CUDA in auto precision (fp16) for 3 seeds and in fp32 for 3 seeds,
 #                                    the batch-512 throughput against the compute floor, 1, 2 and 4 packed
 #                                    processes on one GPU, and the conformance check against the original's golden
-#                                    trajectories (fp32 with TF32 off, bounded; auto/fp16, drift reported);
+#                                    trajectories (fp32 with TF32 off, bounded; auto/fp16, drift reported), and airbench94 at
+#                                    full scale for 5 seeds;
 #                                    writes OUT/gpu-check.json and OUT/gpu-check.log
 #                                    (OUT defaults to $OUT, else .data/gpu-check/out). Under 10 minutes on an H100.
 # Data: CIFAR-10 from RUNNER_GPU_CHECK_DATA (cifar-10-binary.tar.gz or cifar-10-batches-bin/) when the machine
@@ -86,6 +87,8 @@ if [ -s "$out/bridge.txt" ]; then
     wait
     echo "packed $n: $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s for $n runs" | tee "$out/packed$n.time"
   done
+  # 6. airbench94 at full scale, 5 seeds (goal: mean TTA accuracy >= 94.0% over 25 runs, in <= 1.3x the uncompiled reference's time).
+  for seed in 0 1 2 3 4; do train "airbench-$seed" --preset airbench94 --seed "$seed" || true; done
 fi
 
 python3 - "$out" <<'PY'
@@ -106,6 +109,8 @@ for precision in ("fp16", "fp32"):
     summary[precision] = [{"seed": r["seed"], "testAccuracy": r["testAccuracy"], "ttaAccuracy": r.get("ttaAccuracy"), "trainingSeconds": r["trainingSeconds"],
                            "imagesPerSecond": r["steps"] * r["batchSize"] / r["trainingSeconds"], "precision": r.get("precision"), "numerics": r.get("numerics"),
                            "device": r["deviceName"], "torchSharp": r["torchSharpVersion"], "libTorch": r["libTorchVersion"]} for r in rs]
+summary["airbench94"] = [{"seed": r["seed"], "testAccuracy": r["testAccuracy"], "ttaAccuracy": r.get("ttaAccuracy"), "trainingSeconds": r["trainingSeconds"],
+                           "totalSeconds": r["totalSeconds"], "precision": r.get("precision"), "device": r["deviceName"]} for r in runs("airbench", 5)]
 summary["bench"] = (out / "bench.txt").read_text() if (out / "bench.txt").exists() else None
 summary["packed"] = {p.stem: p.read_text().strip() for p in sorted(out.glob("packed*.time"))}
 summary["conformance"] = {p.stem: [line for line in p.read_text().splitlines() if ", largest relative difference" in line or "diverge" in line]

@@ -271,7 +271,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         var epochs = (await connection.QueryAsync<BatchEpoch>(new CommandDefinition(
             $"{EpochsQuery} where r.id = @id order by e.epoch", new { id }, cancellationToken: ct))).ToList();
         var recipeNode = JsonNode.Parse(recipe!);
-        var totalEpochs = recipeNode?["epochs"]?.GetValue<int>() ?? 0;
+        var totalEpochs = RecipeJson.EpochCount(recipeNode);
         return new RunDetail(run, recipeNode, epochs.Select(e => e.ToMetrics(totalEpochs)).ToList());
     }
 

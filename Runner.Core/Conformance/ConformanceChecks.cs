@@ -179,7 +179,7 @@ public static class ConformanceChecks
     }
 
     /// <summary>Copies every floating-point entry of a state into the model; the two must name the same entries.</summary>
-    public static void Load(ResNet9 model, IReadOnlyDictionary<string, Tensor> state)
+    public static void Load(nn.Module model, IReadOnlyDictionary<string, Tensor> state)
     {
         var target = model.state_dict().Where(e => e.Value.is_floating_point()).ToDictionary(e => e.Key, e => e.Value);
         if (!target.Keys.Order(StringComparer.Ordinal).SequenceEqual(state.Keys.Order(StringComparer.Ordinal)))
@@ -190,7 +190,7 @@ public static class ConformanceChecks
     }
 
     /// <summary>A copy on the CPU of every floating-point entry of the model's state (fp32).</summary>
-    public static Dictionary<string, Tensor> State(ResNet9 model) => model.state_dict()
+    public static Dictionary<string, Tensor> State(nn.Module model) => model.state_dict()
         .Where(e => e.Value.is_floating_point())
         .ToDictionary(e => e.Key, e => e.Value.detach().cpu().to(ScalarType.Float32).clone().DetachFromDisposeScope());
 
@@ -200,6 +200,6 @@ public static class ConformanceChecks
         learner.Evaluated.eval();
         using var _ = no_grad();
         var x = learner.Half ? data.Test.half() : data.Test;
-        return Trainer.Logits(learner.Evaluated, x, learner.Recipe.Tta).cpu().DetachFromDisposeScope();
+        return Trainer.Logits(learner.Evaluated, x, learner.Recipe.Tta, learner.Recipe.TtaTranslate).cpu().DetachFromDisposeScope();
     }
 }

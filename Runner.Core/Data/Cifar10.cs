@@ -8,6 +8,7 @@ public sealed record Cifar10(byte[] TrainImages, byte[] TrainLabels, byte[] Test
 {
     public const int ImageBytes = 3 * 32 * 32;
     public const int Classes = 10;
+    public const int OfficialTrainCount = 50_000;
 
     public int TrainCount => TrainLabels.Length;
     public int TestCount => TestLabels.Length;

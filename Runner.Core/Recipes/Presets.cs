@@ -4,7 +4,7 @@ namespace Runner.Core.Recipes;
 /// The stages of the bag-of-tricks table (docs/recipe.md, "Presets"): each switches its trick on
 /// (<see cref="Trick.On"/>, where the trick's constants live) on the stage before it, and sets that stage's
 /// epochs and peak learning rate. The warm-up ends at epoch 5 in the first three stages and at epochs / 5
-/// from label smoothing on; the EMA trick floors the decay.
+/// from label smoothing on; the EMA trick floors the decay. Then airbench94, its family's base with its tricks on.
 /// </summary>
 public static class Presets
 {
@@ -12,7 +12,15 @@ public static class Presets
     public sealed record Preset(string Name, string Description, Recipe Recipe, double? FixedWarmup)
     {
         /// <summary>Where the warm-up ends for a number of epochs, by this stage's rule (epochs / 5 where a run is too short for a fixed warm-up).</summary>
-        public double Warmup(int epochs) => FixedWarmup is { } w && w < epochs ? w : epochs / 5.0;
+        public double Warmup(double epochs) => FixedWarmup is { } w && w < epochs ? w : epochs / 5.0;
+
+        /// <summary>
+        /// The schedule re-derived by this preset's rule for a recipe whose epochs (or, for airbench, steps per epoch)
+        /// were overridden: the stage's warm-up, peak and floor, or airbench's one-cycle over the recipe's steps.
+        /// </summary>
+        public Schedule ScheduleFor(Recipe recipe) => recipe.Network == Network.Airbench
+            ? Schedule.OneCycle(recipe.TotalSteps(recipe.StepsPerEpoch), recipe.StepsPerEpoch, recipe.LearningRate.Peak)
+            : recipe.LearningRate.ForEpochs(recipe.Epochs, Warmup(recipe.Epochs));
     }
 
     public static readonly Recipe Baseline = new();
@@ -25,7 +33,7 @@ public static class Presets
     /// The stage before with its trick on, at its epochs and peak: set before the trick, so that the EMA floor
     /// follows them; a stage after the EMA's keeps the floor. The warm-up rule given here is the preset's own.
     /// </summary>
-    private static Preset Stage(string name, string description, Preset before, string trick, int epochs, double peak, double? fixedWarmup = null)
+    private static Preset Stage(string name, string description, Preset before, string trick, double epochs, double peak, double? fixedWarmup = null)
     {
         var schedule = Schedule.Triangle(epochs, fixedWarmup ?? epochs / 5.0, peak);
         var recipe = before.Recipe with { Epochs = epochs, LearningRate = before.Recipe.LearningRate.HasFloor ? Schedule.Floored(epochs, schedule) : schedule };
@@ -53,7 +61,32 @@ public static class Presets
     private static readonly Preset Tta = Also(Stage("tta", "Stage 9 (final): flip TTA, no cutout, 10 epochs: 94.1% in 26 s on a V100.", Ema, "tta", 10, 1.0),
         r => Off("cutout", r));
 
-    public static readonly IReadOnlyList<Preset> All = [BaselineStage, GpuData, PoolBeforeBn, LabelSmoothing, Celu, GhostBn, FrozenBnScales, Whitening, Ema, Tta];
+    /// <summary>
+    /// airbench94's network, optimiser and loader with every one of its tricks off (docs/recipe.md, "airbench94"): lr 11.5
+    /// and weight decay 0.0153 per 1,024 examples, Nesterov momentum 0.85, batch 1,024, 9.9 epochs of its one-cycle
+    /// schedule, BN biases at ×64 the learning rate and the same decay, plain frozen-scale batch norm (momentum 0.4, ε 1e-12),
+    /// GELU, pooling before batch norm, logits × 1/9, 2-pixel translation, no cutout, whitening from 5,000 images at ε 5e-4.
+    /// </summary>
+    private static readonly Recipe AirbenchBase = Airbench(new Recipe
+    {
+        Network = Network.Airbench, Epochs = 9.9, BatchSize = 1024, Optimizer = Optimizer.Decoupled, Momentum = 0.85, WeightDecay = 0.0153,
+        LearningRate = new Schedule([0, 1], [11.5, 11.5]), BiasLearningRateScale = 64, BiasWeightDecayScale = 1.0 / 64,
+        FrozenBatchNormScales = true, BatchNormMomentum = 0.4, BatchNormEpsilon = 1e-12, Activation = Activation.Gelu,
+        Pool = PoolPlacement.BeforeBatchNorm, OutputScale = 1.0 / 9, Translate = 2, Cutout = 0, WhiteningEpsilon = 5e-4, WhiteningImages = 5000,
+    });
+
+    /// <summary>The recipe with airbench's schedule for its epochs at its peak.</summary>
+    private static Recipe Airbench(Recipe recipe) =>
+        recipe with { LearningRate = Schedule.OneCycle(recipe.TotalSteps(recipe.StepsPerEpoch), recipe.StepsPerEpoch, recipe.LearningRate.Peak) };
+
+    private static readonly Preset Airbench94 = new("airbench94",
+        "airbench94 (Keller Jordan, legacy/airbench94.py): 94.01% in 3.83 s on an A100; 2×2 whitening with a bias trained for 3 epochs, dirac init, "
+        + "alternating flip, lookahead, label smoothing 0.2 and 6-view TTA.",
+        new[] { "whitening", "whitening-bias", "dirac-init", "alternating-flip", "lookahead", "label-smoothing", "tta-translate" }
+            .Aggregate(AirbenchBase, (recipe, trick) => On(trick, recipe)),
+        FixedWarmup: null);
+
+    public static readonly IReadOnlyList<Preset> All = [BaselineStage, GpuData, PoolBeforeBn, LabelSmoothing, Celu, GhostBn, FrozenBnScales, Whitening, Ema, Tta, Airbench94];
 
     public static Preset? Find(string name) => All.FirstOrDefault(p => p.Name == name);
 }

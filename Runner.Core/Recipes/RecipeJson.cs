@@ -23,7 +23,11 @@ public static class RecipeJson
     /// Switches added after recipes were first stored: left out of the canonical JSON while at their defaults, so
     /// that every recipe stored before them keeps its hash (and reads back the same).
     /// </summary>
-    private static readonly string[] LaterSwitches = ["emaCounter", "emaStatistics"];
+    private static readonly string[] LaterSwitches =
+    [
+        "emaCounter", "emaStatistics", "optimizer", "translate", "alternatingFlip", "network", "batchNormMomentum", "batchNormEpsilon",
+        "diracInit", "whiteningBiasEpochs", "lookahead", "ttaTranslate",
+    ];
 
     private static readonly JsonObject Defaults = ToNode(new Recipe());
 
@@ -39,6 +43,9 @@ public static class RecipeJson
 
     /// <summary>The hash of canonical JSON as stored: what a worker checks before it trusts a stored recipe.</summary>
     public static string HashOf(string canonicalJson) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalJson)));
+
+    /// <summary>The epochs a stored recipe begins (<see cref="Recipe.EpochCount"/>); 0 without one.</summary>
+    public static int EpochCount(JsonNode? recipe) => recipe?["epochs"] is { } epochs ? (int)Math.Ceiling(epochs.GetValue<double>()) : 0;
 
     public static JsonObject ToNode(Recipe recipe) => JsonSerializer.SerializeToNode(recipe, Options)!.AsObject();
 

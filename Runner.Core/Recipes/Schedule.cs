@@ -22,7 +22,7 @@ public sealed record Schedule(double[] Knots, double[] Values)
     }
 
     /// <summary>Warm-up from 0 to <paramref name="peak"/> at <paramref name="warmup"/>, then linear decay to 0 at the last epoch.</summary>
-    public static Schedule Triangle(int epochs, double warmup, double peak) => new([0, warmup, epochs], [0, peak, 0]);
+    public static Schedule Triangle(double epochs, double warmup, double peak) => new([0, warmup, epochs], [0, peak, 0]);
 
     /// <summary>The peak learning rate: the schedule's largest value.</summary>
     [JsonIgnore] public double Peak => Values.Max();
@@ -37,7 +37,7 @@ public sealed record Schedule(double[] Knots, double[] Values)
     /// The EMA stage's schedule: the decay ends at 0.1 × peak (not 0) two epochs before the end and holds
     /// there (docs/recipe.md, "EMA"); the warm-up is kept.
     /// </summary>
-    public static Schedule Floored(int epochs, Schedule schedule) =>
+    public static Schedule Floored(double epochs, Schedule schedule) =>
         new([0, schedule.PeakAt, Math.Max(schedule.PeakAt + 1e-9, epochs - FloorEpochs)], [0, schedule.Peak, FloorFraction * schedule.Peak]);
 
     public const int FloorEpochs = 2;
@@ -48,11 +48,29 @@ public sealed record Schedule(double[] Knots, double[] Values)
     /// <paramref name="warmup"/> (a fixed epoch in the first stages, epochs / 5 from label smoothing on), the same
     /// peak, and either decay to 0 at the end or, where the schedule has the EMA floor, to the floor two epochs early.
     /// </summary>
-    public Schedule ForEpochs(int epochs, double warmup)
+    public Schedule ForEpochs(double epochs, double warmup)
     {
         var triangle = Triangle(epochs, warmup, Peak);
         return HasFloor ? Floored(epochs, triangle) : triangle;
     }
+
+    /// <summary>
+    /// airbench's schedule for a run of <paramref name="totalSteps"/> steps: linear from 0.2 × to 1 × the peak over the
+    /// first ⌊23%⌋ of the steps, then down to 0.07 × at the last. Knots in epochs at whole steps, read at a step's start
+    /// (<see cref="Optimizer.Decoupled"/>), so that step t gets the reference's rate for t − 1 exactly.
+    /// </summary>
+    public static Schedule OneCycle(long totalSteps, int stepsPerEpoch, double peak)
+    {
+        var warmup = (long)(totalSteps * OneCycleWarmup);
+        var end = (double)totalSteps / stepsPerEpoch;
+        return warmup == 0
+            ? new([0, end], [peak, OneCycleEnd * peak])
+            : new([0, (double)warmup / stepsPerEpoch, end], [OneCycleStart * peak, peak, OneCycleEnd * peak]);
+    }
+
+    public const double OneCycleStart = 0.2;
+    public const double OneCycleWarmup = 0.23;
+    public const double OneCycleEnd = 0.07;
 
     public bool Equals(Schedule? other) => other is not null && Knots.SequenceEqual(other.Knots) && Values.SequenceEqual(other.Values);
 

@@ -6,8 +6,9 @@ namespace Runner.Core.Recipes;
 /// <summary>
 /// A preset with tricks switched on or off and fields overridden (JSON names, e.g. {"epochs": 2, "width": 0.25}).
 /// Overriding the epochs without the learning rate re-derives the schedule by the original's rule for the
-/// preset (<see cref="Schedule.ForEpochs"/>): warm-up to epoch 5 or epochs / 5, decay to 0, or to the EMA
-/// floor two epochs early; an explicit learningRate override wins.
+/// preset (<see cref="Presets.Preset.ScheduleFor"/>): warm-up to epoch 5 or epochs / 5, decay to 0, or to the EMA
+/// floor two epochs early; airbench's one-cycle over the run's steps, re-derived also when the batch size or
+/// training subset changes its steps per epoch. An explicit learningRate override wins.
 /// </summary>
 public sealed record Variant(string Preset, IReadOnlyList<string>? On = null, IReadOnlyList<string>? Off = null, JsonObject? Overrides = null)
 {
@@ -46,10 +47,13 @@ public sealed record Variant(string Preset, IReadOnlyList<string>? On = null, IR
             {
                 try
                 {
-                    var epochs = recipe.Epochs;
+                    var before = recipe;
                     recipe = RecipeJson.FromNode(node);
-                    if (recipe.Epochs != epochs && !Overrides.ContainsKey("learningRate") && recipe.Epochs > 0)
-                        recipe = recipe with { LearningRate = recipe.LearningRate.ForEpochs(recipe.Epochs, preset.Warmup(recipe.Epochs)) };
+                    var changed = recipe.Network == Network.Airbench
+                        ? recipe.StepsPerEpoch > 0 && (recipe.Epochs != before.Epochs || recipe.StepsPerEpoch != before.StepsPerEpoch)
+                        : recipe.Epochs != before.Epochs;
+                    if (changed && !Overrides.ContainsKey("learningRate") && recipe.Epochs > 0)
+                        recipe = recipe with { LearningRate = preset.ScheduleFor(recipe) };
                 }
                 catch (JsonException e)
                 {

@@ -11,7 +11,7 @@ namespace Runner.Core.Training;
 /// updated exactly as the loop does — <see cref="Trainer.Build"/>, <see cref="Trainer.TrainingLogits"/>,
 /// <see cref="Trainer.Loss"/>, precision as it resolves on the device — for the same number of steps on one
 /// batch indexed from the training images as the loop indexes its batches: no augmentation, EMA, metrics or
-/// bookkeeping) and the augmentation and batching of one epoch.
+/// bookkeeping) and the augmentation and batching of one epoch on the device.
 /// </summary>
 public static class Benchmark
 {
@@ -19,8 +19,9 @@ public static class Benchmark
     {
         manual_seed(seed);
         var half = recipe.Precision.On(cuda: data.Device.type == DeviceType.CUDA) == Precision.Fp16;
-        using var filter = recipe.Whitening ? Whitening.Filter(data.TrainCentre(Math.Min(recipe.WhiteningImages, data.TrainCount)), recipe.WhiteningEpsilon) : null;
+        using var filter = recipe.Whitening && recipe.Network == Network.ResNet9 ? Whitening.Filter(data.TrainCentre(Math.Min(recipe.WhiteningImages, data.TrainCount)), recipe.WhiteningEpsilon) : null;
         using var model = Trainer.Build(recipe, filter, data.Device, half);
+        Trainer.WhitenAirbench(recipe, data, data.TrainCount, model);
         model.train();
         using var optimizer = new NesterovSgd(model, recipe);
         using var generator = new Generator((ulong)seed);
@@ -41,14 +42,15 @@ public static class Benchmark
         return clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Group-wise augmentation of the whole training set plus cutting it into shuffled batches.</summary>
+    /// <summary>One epoch's augmentation on the device (airbench's loader, or group-wise) plus cutting it into shuffled batches.</summary>
     public static double AugmentationSeconds(Recipe recipe, DeviceData data, long seed)
     {
         using var generator = new Generator((ulong)seed);
+        using var loader = recipe.Network == Network.Airbench ? new AirbenchAugmentation(data.TrainPadded, recipe, generator) : null;
         Synchronize(data.Device);
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
-        var augmented = GroupAugmentation.Epoch(data.TrainPadded, recipe, generator);
+        var augmented = loader?.Epoch(0) ?? GroupAugmentation.Epoch(data.TrainPadded, recipe, generator);
         var order = randperm(data.TrainCount, generator: generator).to(data.Device);
         for (var b = 0; b + recipe.BatchSize <= data.TrainCount; b += recipe.BatchSize)
         {

@@ -6,7 +6,10 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Runner.Core.Training;
 
-/// <summary>conv3×3 (no bias) → batch norm → activation, with an optional 2×2 max-pool placed as the recipe says.</summary>
+/// <summary>
+/// conv3×3 (no bias) → batch norm → activation, with an optional 2×2 max-pool placed as the recipe says; the conv
+/// starts as the identity on its first in-channels filters when the recipe says dirac.
+/// </summary>
 public sealed class ConvBlock : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
@@ -18,14 +21,27 @@ public sealed class ConvBlock : nn.Module<Tensor, Tensor>
     public ConvBlock(long inChannels, long outChannels, bool pool, Recipe recipe) : base(nameof(ConvBlock))
     {
         conv = nn.Conv2d(inChannels, outChannels, 3, padding: 1, bias: false);
-        bn = new GhostBatchNorm(outChannels, recipe.GhostBatchNormSplits, recipe.FrozenBatchNormScales);
+        if (recipe.DiracInit)
+            Dirac(conv);
+        bn = new GhostBatchNorm(outChannels, recipe.GhostBatchNormSplits, recipe.FrozenBatchNormScales, recipe.BatchNormMomentum, recipe.BatchNormEpsilon);
         (_pool, _placement, _activation) = (pool, recipe.Pool, Activation(recipe));
         RegisterComponents();
     }
 
-    public static Func<Tensor, Tensor> Activation(Recipe recipe) => recipe.Activation == Recipes.Activation.Celu
-        ? x => F.celu(x, recipe.CeluAlpha)
-        : x => F.relu(x);
+    public static Func<Tensor, Tensor> Activation(Recipe recipe) => recipe.Activation switch
+    {
+        Recipes.Activation.Celu => x => F.celu(x, recipe.CeluAlpha),
+        Recipes.Activation.Gelu => x => F.gelu(x),
+        _ => x => F.relu(x),
+    };
+
+    /// <summary>airbench's partial identity: the first in-channels filters become dirac deltas (the others keep their default initialisation).</summary>
+    public static void Dirac(Conv2d conv)
+    {
+        using var _ = no_grad();
+        var weight = conv.weight!;
+        nn.init.dirac_(weight.narrow(0, 0, Math.Min(weight.shape[0], weight.shape[1])));
+    }
 
     public override Tensor forward(Tensor x)
     {

@@ -1,4 +1,5 @@
 using Runner.Core.Data;
+using Runner.Core.Recipes;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,7 +7,7 @@ namespace Runner.Core.Training;
 
 /// <summary>
 /// The dataset as normalised tensors on the device, built once and reused by every run on that device:
-/// training images reflect-padded by 4 pixels (40×40, ready for 32×32 crops), test images as they are.
+/// training images reflect-padded by <see cref="Pad"/> pixels (40×40, ready for 32×32 crops), test images as they are.
 /// </summary>
 public sealed class DeviceData : IDisposable
 {
@@ -18,11 +19,14 @@ public sealed class DeviceData : IDisposable
     {
         Device = device;
         Source = data.Source;
-        TrainPadded = nn.functional.pad(Normalise(data.TrainImages, data.TrainCount, device), [4, 4, 4, 4], PaddingModes.Reflect).DetachFromDisposeScope();
+        TrainPadded = nn.functional.pad(Normalise(data.TrainImages, data.TrainCount, device), [Pad, Pad, Pad, Pad], PaddingModes.Reflect).DetachFromDisposeScope();
         TrainLabels = tensor(data.TrainLabels.Select(b => (long)b).ToArray(), device: device).DetachFromDisposeScope();
         Test = Normalise(data.TestImages, data.TestCount, device).DetachFromDisposeScope();
         TestLabels = tensor(data.TestLabels.Select(b => (long)b).ToArray(), device: device).DetachFromDisposeScope();
     }
+
+    /// <summary>Reflect padding of the training images: room for the largest translation a recipe may ask for.</summary>
+    public const int Pad = RecipeValidation.MaxTranslate;
 
     public Device Device { get; }
     public string Source { get; }
@@ -33,7 +37,7 @@ public sealed class DeviceData : IDisposable
     public int TrainCount => (int)TrainLabels.shape[0];
 
     /// <summary>The first n training images, un-padded (the sample whitening is computed from).</summary>
-    public Tensor TrainCentre(int n) => TrainPadded.narrow(0, 0, Math.Min(n, TrainCount)).narrow(2, 4, 32).narrow(3, 4, 32);
+    public Tensor TrainCentre(int n) => TrainPadded.narrow(0, 0, Math.Min(n, TrainCount)).narrow(2, Pad, 32).narrow(3, Pad, 32);
 
     private static Tensor Normalise(byte[] images, int count, Device device)
     {

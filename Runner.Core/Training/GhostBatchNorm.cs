@@ -34,6 +34,9 @@ public sealed class GhostBatchNorm : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Every batch norm of a network.</summary>
+    public static IEnumerable<GhostBatchNorm> In(nn.Module network) => network.modules().OfType<GhostBatchNorm>();
+
     public Tensor RunningMean => running_mean;
     public Tensor RunningVar => running_var;
 

@@ -7,7 +7,7 @@ namespace Runner.Core.Training;
 /// <summary>
 /// Page's batched augmentation on the device (docs/recipe.md): for each transform, every epoch, a random
 /// permutation of the dataset is cut into G = min(#options, max options) nearly equal groups and one
-/// randomly chosen option is applied to each whole group: crop (81 positions in the 40×40 padded image),
+/// randomly chosen option is applied to each whole group: crop (81 positions in the 40×40 padded image at the baseline's 4-pixel translation),
 /// horizontal flip (2 options), cutout (zeroed square). A few large kernels instead of one per example.
 /// </summary>
 public static class GroupAugmentation
@@ -36,11 +36,12 @@ public static class GroupAugmentation
         var output = empty(n, 3, 32, 32, device: device);
         using var scope = NewDisposeScope();
 
-        var crops = Assign(n, 81, recipe.MaxOptions, generator);
+        var (first, shifts) = (DeviceData.Pad - recipe.Translate, 2 * recipe.Translate + 1);
+        var crops = Assign(n, shifts * shifts, recipe.MaxOptions, generator);
         for (var g = 0; g < crops.Members.Length; g++)
         {
             var index = tensor(crops.Members[g], device: device);
-            var (dy, dx) = (crops.Options[g] / 9, crops.Options[g] % 9);
+            var (dy, dx) = (first + crops.Options[g] / shifts, first + crops.Options[g] % shifts);
             output.index_copy_(0, index, padded.index_select(0, index).narrow(2, dy, 32).narrow(3, dx, 32));
         }
 

@@ -1,29 +1,34 @@
 using Runner.Core.Recipes;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Runner.Core.Training;
 
 /// <summary>
-/// The network being trained, its EMA and its optimiser, stepped batch by batch as the original's train steps run:
-/// <see cref="Backward"/> (forward in training mode, summed loss, gradients), then <see cref="Update"/> (Page's
-/// Nesterov step at the schedule's learning rate, then the EMA when the batch is due). The training loop and the
-/// conformance checks (<see cref="Conformance.ConformanceChecks"/>) drive the same steps.
+/// The network being trained, its EMA, lookahead and optimiser, stepped batch by batch as the originals' train steps run:
+/// <see cref="Backward"/> (forward in training mode, summed loss, gradients), then <see cref="Update"/> (the
+/// Nesterov step at the schedule's learning rate, then the EMA when the batch is due, then the lookahead). The training
+/// loop and the conformance checks (<see cref="Conformance.ConformanceChecks"/>) drive the same steps.
 /// </summary>
 public sealed class Learner : IDisposable
 {
     private readonly int _stepsPerEpoch;
+    private readonly long _totalSteps;
     private readonly Ema? _ema;
     private readonly double _emaRho;
+    private readonly Lookahead? _lookahead;
 
     /// <param name="average">The EMA's model when the recipe has one (built like <paramref name="model"/>); it starts as a copy of it.</param>
-    public Learner(Recipe recipe, ResNet9 model, ResNet9? average, int stepsPerEpoch, bool half)
+    /// <param name="lookahead">The lookahead's average when the recipe has one, taken where the reference takes it.</param>
+    public Learner(Recipe recipe, nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor>? average, int stepsPerEpoch, bool half, Lookahead? lookahead = null)
     {
-        (Recipe, _stepsPerEpoch, Half, Model, Average) = (recipe, stepsPerEpoch, half, model, average);
+        (Recipe, _stepsPerEpoch, Half, Model, Average, _lookahead) = (recipe, stepsPerEpoch, half, model, average, lookahead);
+        _totalSteps = recipe.TotalSteps(stepsPerEpoch);
         Optimizer = new NesterovSgd(model, recipe);
         _ema = average is null ? null : new Ema(average, model);
         _emaRho = Math.Pow(recipe.EmaMomentum, recipe.EmaEvery);
         if (average is not null && recipe.EmaStatistics == EmaStatistics.FirstSplit)
-            foreach (var bn in average.BatchNorms())
+            foreach (var bn in GhostBatchNorm.In(average))
                 bn.FirstSplitInEvaluation = true;
     }
 
@@ -32,12 +37,12 @@ public sealed class Learner : IDisposable
     /// <summary>Whether the network runs in fp16 (batch norm in fp32).</summary>
     public bool Half { get; }
 
-    public ResNet9 Model { get; }
+    public nn.Module<Tensor, Tensor> Model { get; }
 
-    public ResNet9? Average { get; }
+    public nn.Module<Tensor, Tensor>? Average { get; }
 
     /// <summary>The model that evaluation and TTA use: the EMA's when there is one.</summary>
-    public ResNet9 Evaluated => Average ?? Model;
+    public nn.Module<Tensor, Tensor> Evaluated => Average ?? Model;
 
     /// <summary>Optimiser steps taken, counted from 1 as the original's step_number.</summary>
     public long Steps { get; private set; }
@@ -63,13 +68,14 @@ public sealed class Learner : IDisposable
         return (logits, loss);
     }
 
-    /// <summary>Page's update at the next step's learning rate, then the EMA if this batch of the epoch (from 0) is due.</summary>
+    /// <summary>The update at the next step's learning rate, then the EMA if this batch of the epoch (from 0) is due, then the lookahead.</summary>
     public void Update(int batchInEpoch)
     {
         Steps++;
         Optimizer.Step(LearningRate);
         if (_ema is not null && Ema.Due(Recipe, batchInEpoch, Steps))
             _ema.Update(_emaRho);
+        _lookahead?.AfterStep(Steps, _totalSteps);
     }
 
     /// <summary>
@@ -80,7 +86,7 @@ public sealed class Learner : IDisposable
     {
         if (Steps != _stepsPerEpoch || Average is null || Recipe.EmaStatistics != EmaStatistics.FirstSplit)
             return;
-        foreach (var bn in Average.BatchNorms())
+        foreach (var bn in GhostBatchNorm.In(Average))
             bn.Collate();
     }
 

@@ -6,7 +6,7 @@ namespace Runner.Core.Training;
 
 /// <summary>
 /// The baseline's augmentation, drawn independently for every example of a batch as a data loader
-/// does: a random 32×32 crop of the padded image, a flip with probability ½, a cutout square anywhere.
+/// does: a random 32×32 crop of the padded image (a translation by up to the recipe's pixels), a flip with probability ½, a cutout square anywhere.
 /// </summary>
 public static class PerExampleAugmentation
 {
@@ -14,9 +14,10 @@ public static class PerExampleAugmentation
     {
         using var scope = NewDisposeScope();
         var images = new Tensor[indices.Length];
+        var (first, shifts) = (DeviceData.Pad - recipe.Translate, 2 * recipe.Translate + 1);
         for (var i = 0; i < indices.Length; i++)
         {
-            var image = padded[indices[i]].narrow(1, random.Next(9), 32).narrow(2, random.Next(9), 32);
+            var image = padded[indices[i]].narrow(1, first + random.Next(shifts), 32).narrow(2, first + random.Next(shifts), 32);
             if (random.Next(2) == 1)
                 image = image.flip(2);
             if (recipe.Cutout > 0)

@@ -38,7 +38,7 @@ public sealed class ResNet9 : nn.Module<Tensor, Tensor>
                 whiten.weight!.copy_(whiteningFilter);
             whiten.weight!.requires_grad = false;
             prep_1x1 = nn.Conv2d(27, c[0], 1, bias: false);
-            prep_bn = new GhostBatchNorm(c[0], recipe.GhostBatchNormSplits, recipe.FrozenBatchNormScales);
+            prep_bn = new GhostBatchNorm(c[0], recipe.GhostBatchNormSplits, recipe.FrozenBatchNormScales, recipe.BatchNormMomentum, recipe.BatchNormEpsilon);
         }
         else
         {
@@ -64,6 +64,4 @@ public sealed class ResNet9 : nn.Module<Tensor, Tensor>
         x = F.max_pool2d(x, 4).flatten(1);
         return classifier.forward(x) * _outputScale;
     }
-
-    public IEnumerable<GhostBatchNorm> BatchNorms() => modules().OfType<GhostBatchNorm>();
 }

@@ -8,9 +8,10 @@ using F = TorchSharp.torch.nn.functional;
 namespace Runner.Core.Training;
 
 /// <summary>
-/// One training run of a recipe, top to bottom as in the reference scripts: seed, whitening, network,
-/// then per epoch augment → batches (the <see cref="Learner"/>'s steps: summed loss, Page's Nesterov step, EMA every
-/// k batches) → evaluate; finally the TTA evaluation. Cancellation is checked between batches.
+/// One training run of a recipe, top to bottom as in the reference scripts: seed, whitening, network (ResNet-9 or
+/// airbench), then per epoch augment → batches (the <see cref="Learner"/>'s steps: summed loss, Nesterov step, EMA every
+/// k batches, lookahead) → evaluate; finally the TTA evaluation. A fractional last epoch stops at the run's last step.
+/// Cancellation is checked between batches.
 /// </summary>
 public static class Trainer
 {
@@ -46,26 +47,33 @@ public static class Trainer
         var padded = data.TrainPadded.narrow(0, 0, count);
         var labels = data.TrainLabels.narrow(0, 0, count);
         var stepsPerEpoch = count / recipe.BatchSize;
+        var totalSteps = recipe.TotalSteps(stepsPerEpoch);
+        var airbench = recipe.Network == Network.Airbench;
 
-        // Whitening: fixed filters from the first images, inside the timed region as in new_dawn.py.
-        using var whitening = recipe.Whitening ? Whitening.Filter(data.TrainCentre(Math.Min(recipe.WhiteningImages, count)), recipe.WhiteningEpsilon) : null;
+        // Whitening (ResNet-9): fixed filters from the first images, inside the timed region as in new_dawn.py.
+        using var whitening = recipe.Whitening && !airbench ? Whitening.Filter(data.TrainCentre(Math.Min(recipe.WhiteningImages, count)), recipe.WhiteningEpsilon) : null;
         using var model = Build(recipe, whitening, data.Device, half);
         using var average = recipe.Ema ? Build(recipe, whitening, data.Device, half) : null;
-        using var learner = new Learner(recipe, model, average, stepsPerEpoch, half);
+        using var lookahead = recipe.Lookahead ? new Lookahead(model) : null; // from the network as built, before airbench's whitening, as the reference's
+        WhitenAirbench(recipe, data, count, model, average);
+        using var learner = new Learner(recipe, model, average, stepsPerEpoch, half, lookahead);
+        using var loader = airbench ? new AirbenchAugmentation(padded, recipe, generator) : null;
 
         var epochs = new List<EpochMetrics>();
-        var totalSteps = (long)stepsPerEpoch * recipe.Epochs;
-        for (var epoch = 1; epoch <= recipe.Epochs; epoch++)
+        for (var epoch = 1; epoch <= recipe.EpochCount; epoch++)
         {
             ct.ThrowIfCancellationRequested();
             training.Start();
             var epochClock = Stopwatch.StartNew();
             using var epochScope = NewDisposeScope();
-            var augmented = recipe.GroupAugmentation ? GroupAugmentation.Epoch(padded, recipe, generator) : null;
+            if (model is Airbench network)
+                network.WhiteningBias.requires_grad = epoch <= recipe.WhiteningBiasEpochs;
+            var augmented = loader?.Epoch(epoch - 1) ?? (recipe.GroupAugmentation ? GroupAugmentation.Epoch(padded, recipe, generator) : null);
             var order = randperm(count, generator: generator).data<long>().ToArray();
             var lossSum = zeros(1, device: data.Device);
             var correct = zeros(1, ScalarType.Int64, device: data.Device);
-            for (var b = 0; b < stepsPerEpoch; b++)
+            var steps = (int)Math.Min(stepsPerEpoch, totalSteps - learner.Steps); // the last epoch of a fractional run is cut short
+            for (var b = 0; b < steps; b++)
             {
                 ct.ThrowIfCancellationRequested();
                 using var batchScope = NewDisposeScope();
@@ -75,26 +83,26 @@ public static class Trainer
                 var y = labels.index_select(0, index);
 
                 var (logits, loss) = learner.Backward(x, y);
-                learner.Update(b); // Page's Nesterov step, then the EMA every k-th batch of the epoch (or of the run)
+                learner.Update(b); // the Nesterov step, then the EMA every k-th batch of the epoch (or of the run), then the lookahead
 
                 lossSum.add_(loss.detach());
                 correct.add_(logits.argmax(1).eq(y).sum());
                 onStep?.Invoke(new StepProgress(epoch, learner.Steps, totalSteps, training.Elapsed));
             }
-            var trainLoss = lossSum.item<float>() / (stepsPerEpoch * recipe.BatchSize);
-            var trainAccuracy = (double)correct.item<long>() / (stepsPerEpoch * recipe.BatchSize);
+            var trainLoss = lossSum.item<float>() / (steps * recipe.BatchSize);
+            var trainAccuracy = (double)correct.item<long>() / (steps * recipe.BatchSize);
             training.Stop();
             var epochSeconds = epochClock.Elapsed.TotalSeconds; // evaluation is not part of the epoch's time
 
             learner.EndEpoch();
-            var metrics = new EpochMetrics(epoch, recipe.Epochs, trainLoss, trainAccuracy,
-                Evaluate(learner.Evaluated, data, tta: false, half), learner.LearningRate,
+            var metrics = new EpochMetrics(epoch, recipe.EpochCount, trainLoss, trainAccuracy,
+                Evaluate(learner.Evaluated, data, tta: false, translate: false, half), learner.LearningRate,
                 epochSeconds, training.Elapsed.TotalSeconds);
             epochs.Add(metrics);
             onEpoch?.Invoke(metrics);
         }
 
-        double? tta = recipe.Tta ? Evaluate(learner.Evaluated, data, tta: true, half) : null;
+        double? tta = recipe.Tta ? Evaluate(learner.Evaluated, data, tta: true, recipe.TtaTranslate, half) : null;
         return new TrainingResult(epochs[^1].TestAccuracy, tta, training.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, learner.Steps, epochs,
             seed, RecipeJson.Hash(recipe), device.Device, device.Name, device.TorchSharpVersion, device.LibTorchVersion, get_num_threads(),
             count == data.TrainCount ? data.Source : $"{data.Source}, first {count} training images", precision,
@@ -115,8 +123,8 @@ public static class Trainer
 
     private static int TrainCount(Recipe recipe, DeviceData data) => Math.Min(recipe.TrainSubset ?? data.TrainCount, data.TrainCount);
 
-    /// <summary>Test accuracy; with TTA the logits are the mean of those of each image and its mirror.</summary>
-    public static double Evaluate(ResNet9 model, DeviceData data, bool tta, bool half = false)
+    /// <summary>Test accuracy; with TTA the logits are those of <see cref="Logits"/>.</summary>
+    public static double Evaluate(nn.Module<Tensor, Tensor> model, DeviceData data, bool tta, bool translate, bool half = false)
     {
         model.eval();
         using var _ = no_grad();
@@ -129,31 +137,60 @@ public static class Trainer
             var x = data.Test.narrow(0, start, length);
             if (half)
                 x = x.half();
-            var logits = Logits(model, x, tta);
+            var logits = Logits(model, x, tta, translate);
             correct += logits.argmax(1).eq(data.TestLabels.narrow(0, start, length)).sum().item<long>();
         }
         return (double)correct / n;
     }
 
-    public static Tensor Logits(ResNet9 model, Tensor x, bool tta) =>
-        tta ? (model.forward(x).to(ScalarType.Float32) + model.forward(x.flip(3)).to(ScalarType.Float32)) / 2 : model.forward(x).to(ScalarType.Float32);
+    /// <summary>
+    /// The logits in fp32: plain; with TTA the mean of each image's and its mirror's; with translation too, airbench's
+    /// level 2: ½ that pair's mean + ½ the mean of the pairs of the two 1-pixel diagonal shifts of the reflect-padded image.
+    /// </summary>
+    public static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor x, bool tta, bool translate = false)
+    {
+        if (!tta)
+            return model.forward(x).to(ScalarType.Float32);
+        var mirrored = Mirrored(model, x);
+        if (!translate)
+            return mirrored;
+        using var padded = F.pad(x, [1, 1, 1, 1], PaddingModes.Reflect);
+        var shifted = (Mirrored(model, padded.narrow(2, 0, 32).narrow(3, 0, 32)) + Mirrored(model, padded.narrow(2, 2, 32).narrow(3, 2, 32))) / 2;
+        return mirrored * 0.5 + shifted * 0.5;
+    }
+
+    private static Tensor Mirrored(nn.Module<Tensor, Tensor> model, Tensor x) =>
+        (model.forward(x).to(ScalarType.Float32) + model.forward(x.flip(3)).to(ScalarType.Float32)) / 2;
 
     /// <summary>The forward pass as training runs it: the input in the model's precision, the logits in fp32.</summary>
-    public static Tensor TrainingLogits(ResNet9 model, Tensor x, bool half) => model.forward(half ? x.half() : x).to(ScalarType.Float32);
+    public static Tensor TrainingLogits(nn.Module<Tensor, Tensor> model, Tensor x, bool half) => model.forward(half ? x.half() : x).to(ScalarType.Float32);
 
     /// <summary>The summed (label-smoothed) cross-entropy of Page's update.</summary>
     public static Tensor Loss(Tensor logits, Tensor labels, Recipe recipe) =>
         F.cross_entropy(logits, labels, reduction: nn.Reduction.Sum, label_smoothing: recipe.LabelSmoothing);
 
-    /// <summary>The network as every run builds it: on the device, in fp16 with fp32 batch norm when <paramref name="half"/>.</summary>
-    public static ResNet9 Build(Recipe recipe, Tensor? whitening, Device device, bool half)
+    /// <summary>airbench's whitening (when the recipe whitens): the filters from the first of the <paramref name="count"/> trained images, set into each network.</summary>
+    public static void WhitenAirbench(Recipe recipe, DeviceData data, int count, params nn.Module?[] networks)
     {
-        var model = new ResNet9(recipe, whitening);
+        if (recipe.Network != Network.Airbench || !recipe.Whitening)
+            return;
+        using var filters = Whitening.PatchFilters(data.TrainCentre(Math.Min(recipe.WhiteningImages, count)), recipe.WhiteningEpsilon);
+        foreach (var network in networks.OfType<Airbench>())
+            network.Whiten(filters);
+    }
+
+    /// <summary>
+    /// The recipe's network as every run builds it: on the device, in fp16 with fp32 batch norm when <paramref name="half"/>.
+    /// ResNet-9 takes its whitening filters here; airbench's are set after the lookahead's copy (<see cref="Airbench.Whiten"/>).
+    /// </summary>
+    public static nn.Module<Tensor, Tensor> Build(Recipe recipe, Tensor? whitening, Device device, bool half)
+    {
+        nn.Module<Tensor, Tensor> model = recipe.Network == Network.Airbench ? new Airbench(recipe) : new ResNet9(recipe, whitening);
         model.to(device);
         if (half)
         {
             model.half();
-            foreach (var bn in model.BatchNorms())
+            foreach (var bn in GhostBatchNorm.In(model))
                 bn.to(ScalarType.Float32);
         }
         return model;

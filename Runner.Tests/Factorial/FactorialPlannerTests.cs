@@ -89,7 +89,7 @@ public sealed class FactorialPlannerTests
     {
         var eight = string.Join(", ", Trick.All.Take(8).Select(t => $$"""{"trick": "{{t.Name}}"}"""));
         Assert.Contains("2^8 design has 256 configurations", Error(Plan($$"""{"factors": [{{eight}}], "design": "full"}"""), "factorial.design"));
-        var fifteen = string.Join(", ", Trick.All.Select(t => $$"""{"trick": "{{t.Name}}"}""")
+        var fifteen = string.Join(", ", Trick.All.Take(10).Select(t => $$"""{"trick": "{{t.Name}}"}""")
             .Concat(new[] { "epochs", "width", "batchSize", "emaMomentum", "celuAlpha" }.Select(f => $$"""{"field": "{{f}}", "low": 1, "high": 2}""")));
         Assert.Equal("No design of 15 factors with resolution 5 has at most 100 configurations (Batches__MaxRuns) with 2 seeds.",
             Error(Plan($$$"""{"factors": [{{{fifteen}}}], "design": {"resolution": 5}}"""), "factorial.design.resolution"));

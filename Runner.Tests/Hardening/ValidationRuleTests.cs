@@ -17,10 +17,13 @@ public sealed class ValidationRuleTests : ApiTestBase
         ["weightDecay"] = 1, ["momentum"] = -0.1, ["maxOptions"] = 0, ["cutout"] = 33, ["trainSubset"] = 50_001, ["width"] = 0.1, ["pool"] = 7,
         ["activation"] = "tanh", ["celuAlpha"] = 1e308, ["ghostBatchNormSplits"] = 512, ["biasLearningRateScale"] = 0, ["biasWeightDecayScale"] = 1e9,
         ["outputScale"] = 1e308, ["whiteningEpsilon"] = 0, ["whiteningImages"] = 0, ["labelSmoothing"] = 1, ["emaMomentum"] = 1, ["emaEvery"] = 0,
-        ["precision"] = "fp8", ["emaCounter"] = "forever", ["emaStatistics"] = "last-split",
+        ["precision"] = "fp8", ["emaCounter"] = "forever", ["emaStatistics"] = "last-split", ["optimizer"] = "adam", ["translate"] = 5,
+        ["network"] = "vgg", ["batchNormMomentum"] = 0, ["batchNormEpsilon"] = 0,
+        // airbench's switches, out of range on the resnet9 preset these samples override
+        ["alternatingFlip"] = true, ["whiteningBiasEpochs"] = 3,
     };
 
-    private static readonly string[] Switches = ["groupAugmentation", "frozenBatchNormScales", "whitening", "ema", "tta"];
+    private static readonly string[] Switches = ["groupAugmentation", "frozenBatchNormScales", "whitening", "ema", "tta", "diracInit", "lookahead", "ttaTranslate"];
 
     [Fact]
     public void Every_recipe_field_has_a_stated_range_and_a_new_field_would_be_refused()

@@ -29,7 +29,7 @@ public static class BenchCommand
             var images = loop.Steps * recipe.BatchSize;
             var loopSeconds = loop.Epochs.Sum(e => e.EpochSeconds);
             var floor = Benchmark.ComputeFloorSeconds(recipe, data, loop.Steps, seed);
-            var augmentation = Benchmark.AugmentationSeconds(recipe with { GroupAugmentation = true }, data, seed);
+            var augmentation = Benchmark.AugmentationSeconds(recipe.Network == Network.Airbench ? recipe : recipe with { GroupAugmentation = true }, data, seed);
             var epochCompute = floor / recipe.Epochs;
 
             var table = new Table().Border(TableBorder.Simple).AddColumns("measure", "value");

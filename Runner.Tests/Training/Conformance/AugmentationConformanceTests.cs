@@ -90,7 +90,7 @@ public sealed class AugmentationConformanceTests
         var n = golden.Recipe.TrainSubset!.Value;
         var cases = new[]
         {
-            (Name: "crops and flips", Recipe: golden.Recipe, Original: Original(golden["augmentation"], golden.Recipe.Epochs)),
+            (Name: "crops and flips", Recipe: golden.Recipe, Original: Original(golden["augmentation"], golden.Recipe.EpochCount)),
             (Name: "crops, flips and cutout 5", Recipe: golden.Recipe with { Cutout = 5 }, Original: Original(withCutout, 2)),
         };
 
@@ -119,8 +119,8 @@ public sealed class AugmentationConformanceTests
     {
         var golden = Golden.Set.Trajectory("baseline");
         var recipe = golden.Recipe;
-        var original = Original(golden["augmentation"], recipe.Epochs);
-        var runner = PerExample(recipe, original[0].Length, recipe.Epochs);
+        var original = Original(golden["augmentation"], recipe.EpochCount);
+        var runner = PerExample(recipe, original[0].Length, recipe.EpochCount);
         var positions = 32 - recipe.Cutout + 1;
 
         foreach (var (side, epochs) in new[] { ("original", original), ("Runner", runner) })
