@@ -67,7 +67,7 @@ public static class Presets
     /// schedule, BN biases at ×64 the learning rate and the same decay, plain frozen-scale batch norm (momentum 0.4, ε 1e-12),
     /// GELU, pooling before batch norm, logits × 1/9, 2-pixel translation, no cutout, whitening from 5,000 images at ε 5e-4.
     /// </summary>
-    private static readonly Recipe AirbenchBase = Airbench(new Recipe
+    private static readonly Recipe AirbenchBase = WithOneCycle(new Recipe
     {
         Network = Network.Airbench, Epochs = 9.9, BatchSize = 1024, Optimizer = Optimizer.Decoupled, Momentum = 0.85, WeightDecay = 0.0153,
         LearningRate = new Schedule([0, 1], [11.5, 11.5]), BiasLearningRateScale = 64, BiasWeightDecayScale = 1.0 / 64,
@@ -76,7 +76,7 @@ public static class Presets
     });
 
     /// <summary>The recipe with airbench's schedule for its epochs at its peak.</summary>
-    private static Recipe Airbench(Recipe recipe) =>
+    private static Recipe WithOneCycle(Recipe recipe) =>
         recipe with { LearningRate = Schedule.OneCycle(recipe.TotalSteps(recipe.StepsPerEpoch), recipe.StepsPerEpoch, recipe.LearningRate.Peak) };
 
     private static readonly Preset Airbench94 = new("airbench94",
