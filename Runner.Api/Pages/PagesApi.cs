@@ -38,6 +38,7 @@ public static class PagesApi
         group.MapGet("/", () => TypedResults.Redirect(BatchesPath));
         group.MapGet("/batches", List);
         group.MapGet("/batches/{id:long}", Batch);
+        group.MapGet("/batches/{id:long}/progress", Progress); // the page's progress sentence, for its live script: written once, on the server
         group.MapGet("/runs/{id:long}", Run);
         group.MapGet("/workers", Workers);
         group.MapGet("/compare", Compare);
@@ -92,6 +93,11 @@ public static class PagesApi
         await store.RunAsync(id, ct) is { } run
             ? Page<RunPage>(new { Detail = run })
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no run {id}.");
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> Progress(long id, BatchStore store, CancellationToken ct) =>
+        await store.DetailAsync(id, ct) is { } detail
+            ? TypedResults.Content(BatchText.ProgressText(detail), "text/plain; charset=utf-8")
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no batch {id}.");
 
     private static async Task<Results<RazorComponentResult<BatchPage>, ProblemHttpResult>> Batch(long id, string? metric, BatchStore store, CancellationToken ct)
     {

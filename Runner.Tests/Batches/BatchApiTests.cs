@@ -37,6 +37,21 @@ public sealed class BatchApiTests() : ApiTestBase(new Dictionary<string, string>
     private async Task<long> Count(string table) => await Db.ScalarAsync<long>($"select count(*) from {table}");
 
     [Fact]
+    public async Task The_pages_live_script_gets_the_progress_sentence_the_page_shows()
+    {
+        var id = (await Submit(Named("progress")))["batch"]!["id"]!.GetValue<long>();
+
+        using var response = await Client.GetAsync($"/ui/batches/{id}/progress");
+        var sentence = await response.Content.ReadAsStringAsync();
+        var page = await Client.GetStringAsync($"/ui/batches/{id}");
+
+        Assert.Equal("text/plain; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.StartsWith("0 of 6 runs finished: 0 done, 0 running, 6 queued, 0 failed, 0 cancelled", sentence);
+        Assert.Contains($"<p id=\"progress-text\">{System.Net.WebUtility.HtmlEncode(sentence)}</p>", page);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/ui/batches/999999/progress")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_batch_is_stored_with_its_arms_and_runs_and_one_job_per_run_in_interleaved_order()
     {
         using var response = await Client.PostAsync("/batches", Json(Tiny));

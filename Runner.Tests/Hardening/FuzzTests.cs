@@ -156,7 +156,7 @@ public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
                     $"/batches?limit={q}", $"/batches?offset={q}", $"/batches?status={q}", $"/batches?name={q}", $"/batches/{id}", $"/batches/{id}/runs?format={q}",
                     $"/batches/{id}/runs?arm={q}&status={q}", $"/batches/{id}/epochs", $"/batches/{id}/analysis?level={q}", $"/batches/{id}/analysis?metric={q}&correction={q}",
                     $"/batches/{id}/analysis?test={q}&compare={q}&goal={q}", $"/batches/{id}/analysis?format={q}", $"/batches/{_factorialId}/analysis?format={q}&level={q}&test={q}", $"/runs/{id}", $"/runs/{_runId}", $"/workers?status={q}", $"/workers/probes/{id}",
-                    $"/ui/batches?status={q}&offset={q}", $"/ui/batches/{id}?metric={q}", $"/ui/batches/{_factorialId}?metric={q}", $"/ui/runs/{id}", "/ui/workers", "/metrics", "/presets", "/tricks",
+                    $"/ui/batches?status={q}&offset={q}", $"/ui/batches/{id}?metric={q}", $"/ui/batches/{id}/progress", $"/ui/batches/{q}/progress", $"/ui/batches/{_factorialId}?metric={q}", $"/ui/runs/{id}", "/ui/workers", "/metrics", "/presets", "/tricks",
                     $"/compare?arms={q}", $"/compare?arms={id}:{q},{id}:base&metric={q}&level={q}&margin={q}", $"/ui/compare?arms={q}",
                     $"/ui/compare?arms={_batchId}:base,{id}:{q}&metric={q}",
                     $"/hangfire?api_key={q}", "/hangfire/jobs/enqueued", $"/{q}", $"/batches/{q}/{q}"]);

@@ -210,6 +210,8 @@ public sealed class BatchPageTests
         Assert.Contains($"<script src=\"{PageLayout.ScriptPath}\"></script>", running);
         Assert.Contains("id=\"bar\" data-batch=\"7\" data-finished=\"12\"", running);
         Assert.Contains("fetch('/batches/' + bar.dataset.batch", PageLayout.LiveScript);
+        Assert.Contains("fetch('/ui/batches/' + bar.dataset.batch + '/progress'", PageLayout.LiveScript); // the sentence is the server's, not rebuilt in the script
+        Assert.DoesNotContain("runs finished", PageLayout.LiveScript);
         Assert.DoesNotContain("<script", completed);
         Assert.Contains("data-status=\"succeeded\" x=\"0\" width=\"80\"", running);
         Assert.DoesNotContain("style=", running);
