@@ -4,7 +4,7 @@ using static Runner.Api.Pages.PageFormat;
 
 namespace Runner.Api.Pages;
 
-/// <summary>The batch page's sentences: progress with the time left, and the planning note in the metric's units.</summary>
+/// <summary>The batch page's sentences: progress with the time left, the comparisons' headlines and the list's one-line results.</summary>
 public static class BatchText
 {
     public static string ProgressText(BatchDetail detail)
@@ -15,22 +15,6 @@ public static class BatchText
         var mean = detail.Progress.MeanRunSeconds is { } m ? $"; {(from.Length > 0 ? "expected" : "mean")} run {Duration(m)}" : "";
         var ahead = detail.RunsAhead is > 0 and var n ? $"; {n} queued runs of other batches go first on the {detail.Batch.Queue} workers" : "";
         return $"{r.Finished} of {r.Total} runs finished: {r.Succeeded} done, {r.Running} running, {r.Queued} queued, {r.Failed} failed, {r.Cancelled} cancelled{mean}{left}{ahead}.";
-    }
-
-    /// <summary>The planning note in the metric's units (points, seconds) rather than raw fractions.</summary>
-    public static string PlanningText(Planning planning, MetricFormat format)
-    {
-        if (planning.Sd is not { } sd)
-            return planning.Summary;
-        var parts = new List<string> { $"Run-to-run sd {format.Spread(sd)} ({planning.SdSource})." };
-        var power = Pct(planning.Power * 100);
-        if (planning.MinimumDetectableDifference is { } mdd)
-            parts.Add($"With {planning.RunsPerArm} runs per arm, a difference of {format.Spread(mdd)} is detected with {power}% power at α = {AblationAnalysis.Format(planning.Alpha)}.");
-        if (planning.TargetDifference is { } target)
-            parts.Add(planning.RunsPerArmForTarget is { } n
-                ? $"Detecting {format.Spread(Math.Abs(target))} with {power}% power needs {Math.Ceiling(n):0} runs per arm."
-                : $"Detecting {format.Spread(Math.Abs(target))} with {power}% power needs more than ten million runs per arm.");
-        return string.Join(" ", parts);
     }
 
     /// <summary>

@@ -145,21 +145,11 @@ public static class AblationAnalysis
     {
         var counts = arms.Select(a => a.Summary.N).Where(n => n > 0).ToList();
         int? runs = counts.Count > 0 ? counts.Min() : null;
-        var power = settings.Power.ToString("P0", CultureInfo.InvariantCulture);
         if (sd is not > 0)
-            return new Planning(sd, sdSource, settings.Power, alpha, runs, null, settings.TargetDifference, null,
-                "No run-to-run spread is known yet (an arm needs 2 runs with different values, or give a pilot sd), so nothing can be planned.");
-
+            return new Planning(sd, sdSource, settings.Power, alpha, runs, null, settings.TargetDifference, null);
         double? detectable = runs >= 2 ? PowerAnalysis.MinimumDetectableDifference(runs.Value, sd.Value, alpha, settings.Power) : null;
         double? needed = settings.TargetDifference is { } target ? PowerAnalysis.RunsPerArm(target, sd.Value, alpha, settings.Power) : null;
-        var parts = new List<string> { $"Run-to-run sd {Format(sd.Value)} ({sdSource})." };
-        if (detectable is { } dd)
-            parts.Add($"With {runs} runs per arm, a difference of {Format(dd)} is detected with {power} power at α = {Format(alpha)}.");
-        if (settings.TargetDifference is { } t)
-            parts.Add(needed is { } n
-                ? $"Detecting {Format(t)} with {power} power needs {Math.Ceiling(n):0} runs per arm."
-                : $"Detecting {Format(t)} with {power} power needs more than ten million runs per arm.");
-        return new Planning(sd, sdSource, settings.Power, alpha, runs, detectable, settings.TargetDifference, needed, string.Join(" ", parts));
+        return new Planning(sd, sdSource, settings.Power, alpha, runs, detectable, settings.TargetDifference, needed);
     }
 
     private static string Runs(int n) => n == 1 ? "1 run" : $"{n} runs";

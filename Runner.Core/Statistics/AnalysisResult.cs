@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace Runner.Core.Statistics;
@@ -38,6 +39,7 @@ public sealed record ArmComparison(
 /// <summary>
 /// What the spread allows: the smallest difference the current number of runs detects, and the runs
 /// per arm a target difference needs, at the planning level (α/m under family-wise corrections).
+/// <see cref="Summary"/> is <see cref="Describe"/> with plain numbers.
 /// </summary>
 public sealed record Planning(
     double? Sd,
@@ -47,8 +49,26 @@ public sealed record Planning(
     int? RunsPerArm,
     double? MinimumDetectableDifference,
     double? TargetDifference,
-    double? RunsPerArmForTarget,
-    string Summary);
+    double? RunsPerArmForTarget)
+{
+    public string Summary => Describe(AblationAnalysis.Format);
+
+    /// <summary>The planning note with each amount of the metric written by <paramref name="amount"/> (plain numbers, or a page's points and seconds).</summary>
+    public string Describe(Func<double, string> amount)
+    {
+        if (Sd is not { } sd || sd <= 0)
+            return "No run-to-run spread is known yet (an arm needs 2 runs with different values, or give a pilot sd), so nothing can be planned.";
+        var power = (Power * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+        var parts = new List<string> { $"Run-to-run sd {amount(sd)} ({SdSource})." };
+        if (MinimumDetectableDifference is { } detectable)
+            parts.Add($"With {RunsPerArm} runs per arm, a difference of {amount(detectable)} is detected with {power} power at α = {AblationAnalysis.Format(Alpha)}.");
+        if (TargetDifference is { } target)
+            parts.Add(RunsPerArmForTarget is { } n
+                ? $"Detecting {amount(Math.Abs(target))} with {power} power needs {Math.Ceiling(n):0} runs per arm."
+                : $"Detecting {amount(Math.Abs(target))} with {power} power needs more than ten million runs per arm.");
+        return string.Join(" ", parts);
+    }
+}
 
 /// <summary>What a comparison shows (JSON: its words, "no significant difference").</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Verdict>))]
