@@ -1,5 +1,8 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Runner.Core.Factorial;
+using Runner.Core.Statistics;
 
 namespace Runner.Core.Batches;
 
@@ -12,4 +15,16 @@ public sealed record BatchDetail(BatchRecord Batch, IReadOnlyList<ArmRecord> Arm
 /// A sequential batch so far: its design, every look taken, and what stopping saved: the runs cancelled by
 /// decisions and their device time at the mean run time of the batch.
 /// </summary>
-public sealed record SequentialProgress(JsonNode Design, IReadOnlyList<LookRecord> Looks, int RunsSaved, int RunsPlanned, double? DeviceSecondsSaved);
+/// <param name="Design">The design as planned for the batch's arms and level; written in JSON as it is stored (looks, spending, margin, paired).</param>
+public sealed record SequentialProgress(
+    [property: JsonConverter(typeof(StoredDesignConverter))] SequentialDesign Design, IReadOnlyList<LookRecord> Looks, int RunsSaved, int RunsPlanned, double? DeviceSecondsSaved);
+
+/// <summary>Writes a sequential design as the batch stores it (<see cref="SequentialLooks.DesignJson"/>): its α and comparisons are the batch's level and arms.</summary>
+public sealed class StoredDesignConverter : JsonConverter<SequentialDesign>
+{
+    public override SequentialDesign Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("A sequential design is read from its batch, with the batch's level and arms (SequentialLooks.Design).");
+
+    public override void Write(Utf8JsonWriter writer, SequentialDesign value, JsonSerializerOptions options) =>
+        JsonNode.Parse(SequentialLooks.DesignJson(value))!.WriteTo(writer, options);
+}

@@ -232,12 +232,13 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
             where r.status = 'queued' and b.queue = @Queue and b.id <> @Id
               and (array_position(@priorities, b.priority) < array_position(@priorities, @Priority) or (b.priority = @Priority and b.id < @Id))
             """, new { batch.Id, batch.Queue, batch.Priority, priorities = JobQueues.Priorities }, cancellationToken: ct));
-        return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress, await SequentialAsync(connection, id, progress.MeanRunSeconds, ct), ahead,
+        return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress, await SequentialAsync(connection, batch, arms.Count(a => !a.IsBaseline), progress.MeanRunSeconds, ct), ahead,
             batch.Design is { } design ? FactorialDescription.Of(design) : null);
     }
 
-    private static async Task<SequentialProgress?> SequentialAsync(NpgsqlConnection connection, long id, double? meanRunSeconds, CancellationToken ct)
+    private static async Task<SequentialProgress?> SequentialAsync(NpgsqlConnection connection, BatchRecord batch, int comparisons, double? meanRunSeconds, CancellationToken ct)
     {
+        var id = batch.Id;
         var design = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("select sequential::text from batches where id = @id", new { id }, cancellationToken: ct));
         if (design is null)
             return null;
@@ -246,7 +247,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
             .Select(l => new LookRecord(l.Look, l.Seeds, l.TakenAt, SequentialLooks.ReadArms(l.Arms))).ToList();
         var (saved, planned) = await connection.QuerySingleAsync<(int, int)>(new CommandDefinition(
             "select (count(*) filter (where stop_reason is not null))::int, count(*)::int from runs where batch_id = @id", new { id }, cancellationToken: ct));
-        return new SequentialProgress(JsonNode.Parse(design)!, looks, saved, planned, meanRunSeconds * saved);
+        return new SequentialProgress(SequentialLooks.Design(design, batch.Level, comparisons), looks, saved, planned, meanRunSeconds * saved);
     }
 
     /// <summary>The batch's runs in enqueue order, optionally of one arm or status.</summary>
