@@ -47,13 +47,13 @@ public sealed record AnalysisRequest(
 
         var settings = new AnalysisSettings
         {
-            Level = Level ?? 0.95,
-            Power = Power ?? 0.8,
+            Level = Level ?? AnalysisSettings.Default.Level,
+            Power = Power ?? AnalysisSettings.Default.Power,
             PilotSd = PilotSd,
             TargetDifference = TargetDifference,
             Margin = Margin,
-            Correction = AnalysisNames.Choose(Correction, "correction", errors, Core.Statistics.Correction.Holm, AnalysisNames.Corrections),
-            Test = AnalysisNames.Choose(Test, "test", errors, UnpairedTest.Welch, AnalysisNames.Tests),
+            Correction = AnalysisNames.Choose(Correction, "correction", errors, AnalysisSettings.Default.Correction, AnalysisNames.Corrections),
+            Test = AnalysisNames.Choose(Test, "test", errors, AnalysisSettings.Default.Test, AnalysisNames.Tests),
             AllPairs = AnalysisNames.Choose(Compare, "compare", errors, false, AnalysisNames.Comparisons),
             Goal = AnalysisNames.Choose(Goal, "goal", errors, Core.Statistics.Goal.Maximize, AnalysisNames.Goals),
         };

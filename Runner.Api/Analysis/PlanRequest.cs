@@ -56,16 +56,16 @@ public sealed record PlanResult(double Sd, double Power, double Alpha, double? D
 {
     public static PlanResult For(PlanRequest r)
     {
-        var (sd, power) = (r.Sd!.Value, r.Power ?? 0.8);
-        var alpha = (1 - (r.Level ?? 0.95)) / (r.Comparisons ?? 1);
+        var (sd, power) = (r.Sd!.Value, r.Power ?? AnalysisSettings.Default.Power);
+        var alpha = (1 - (r.Level ?? AnalysisSettings.Default.Level)) / (r.Comparisons ?? 1);
         return new PlanResult(sd, power, alpha, r.Difference,
             r.Difference is { } d ? PowerAnalysis.RunsPerArm(d, sd, alpha, power) : null,
             r.RunsPerArm,
             r.RunsPerArm is { } n && r.Difference is { } diff ? PowerAnalysis.Power(n, diff, sd, alpha) : null,
             r.RunsPerArm is { } m ? PowerAnalysis.MinimumDetectableDifference(m, sd, alpha, power) : null,
             r.Difference is not { } delta ? null
-                : r.LookCount() is { } looks ? SequentialPlanning.For(sd, delta, power, 1 - (r.Level ?? 0.95), r.Comparisons ?? 1, looks, SpendingOf(r))
-                : r.SeedsAtLooks() is { } seeds ? SequentialPlanning.At(sd, delta, power, 1 - (r.Level ?? 0.95), r.Comparisons ?? 1, seeds, SpendingOf(r))
+                : r.LookCount() is { } looks ? SequentialPlanning.For(sd, delta, power, 1 - (r.Level ?? AnalysisSettings.Default.Level), r.Comparisons ?? 1, looks, SpendingOf(r))
+                : r.SeedsAtLooks() is { } seeds ? SequentialPlanning.At(sd, delta, power, 1 - (r.Level ?? AnalysisSettings.Default.Level), r.Comparisons ?? 1, seeds, SpendingOf(r))
                 : null);
     }
 

@@ -145,13 +145,13 @@ public static partial class BatchPlanner
         else if (metric.Name == "tta-accuracy" && planned.FirstOrDefault(a => !a.Recipe.Tta) is { } withoutTta)
             errors["metric"] = [$"tta-accuracy needs TTA on in every arm; arm '{withoutTta.Name}' has it off."];
 
-        var level = spec.Analysis?.Level ?? 0.95;
+        var level = spec.Analysis?.Level ?? AnalysisSettings.Default.Level;
         if (!(level is >= AnalysisSettings.MinLevel and <= AnalysisSettings.MaxLevel))
             errors["analysis.level"] = [$"{level} is not a usable confidence level; use {AnalysisSettings.MinLevel} to {AnalysisSettings.MaxLevel}, such as 0.95."];
         if (spec.Analysis?.Margin is { } margin && !(margin > 0 && margin <= AnalysisSettings.MaxMagnitude))
             errors["analysis.margin"] = [$"{margin} is not an equivalence margin; give a positive number in the metric's units (e.g. 0.001 for 0.1 points of accuracy)."];
-        var correction = AnalysisNames.Choose(spec.Analysis?.Correction, "analysis.correction", errors, Correction.Holm, AnalysisNames.Corrections);
-        var test = AnalysisNames.Choose(spec.Analysis?.Test, "analysis.test", errors, UnpairedTest.Welch, AnalysisNames.Tests);
+        var correction = AnalysisNames.Choose(spec.Analysis?.Correction, "analysis.correction", errors, AnalysisSettings.Default.Correction, AnalysisNames.Corrections);
+        var test = AnalysisNames.Choose(spec.Analysis?.Test, "analysis.test", errors, AnalysisSettings.Default.Test, AnalysisNames.Tests);
 
         var queue = spec.Queue ?? JobQueues.Gpu;
         if (!JobQueues.IsKnown(queue))
