@@ -28,13 +28,16 @@ public static class Whitening
 
     /// <summary>
     /// airbench's 24×3×2×2 filter bank, in fp32: the 12 scaled eigenvectors of the patches' second moment divided by n
-    /// (airbench's), then their negations, so that the activation after the conv loses nothing.
+    /// (airbench's), then their negations, so that the activation after the conv loses nothing. Each eigenvector's sign,
+    /// which eigh leaves to the LAPACK build, is fixed: its largest component positive. Below full width the dirac
+    /// init passes only the first filters' halves on, so the signs change accuracy (docs/recipe.md, "Numerics").
     /// </summary>
     public static Tensor PatchFilters(Tensor images, double epsilon)
     {
         using var scope = NewDisposeScope();
         var patches = Patches(images, kernel: 2);
-        var filters = Scaled(patches.t().matmul(patches) / patches.shape[0], epsilon).reshape(12, 3, 2, 2);
+        var filters = Scaled(patches.t().matmul(patches) / patches.shape[0], epsilon);
+        filters = (filters * filters.gather(1, filters.abs().argmax(1, keepdim: true)).sign()).reshape(12, 3, 2, 2);
         return cat([filters, -filters]).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 

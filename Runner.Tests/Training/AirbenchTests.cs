@@ -155,6 +155,9 @@ public sealed class AirbenchTests
         Assert.Equal([24L, 3, 2, 2], filters.shape);
         Assert.True(filters.isfinite().all().item<bool>());
         Same(-filters.narrow(0, 0, 12), filters.narrow(0, 12, 12), 0);
+        // Each eigenvector's sign is fixed (its largest component positive), not left to the LAPACK build.
+        var first = filters.narrow(0, 0, 12).flatten(1);
+        Assert.True(first.gather(1, first.abs().argmax(1, keepdim: true)).gt(0).all().item<bool>());
 
         // In float64 every eigenvalue is positive, the smallest well below ε: a float32 sum would put some below zero (docs/recipe.md).
         using var patches = Whitening.Patches(images, kernel: 2);

@@ -8,6 +8,8 @@ alternating flip and translation, the lookahead, the LambdaLR schedule, the TTA 
 - fp16 → fp32: the CPU has no fp16 convolution, so .half() keeps float32 (Runner's CPU runs are fp32 too);
 - the whitening's sum in float64 (get_patches returns float64): the float32 sum of the shared JPEG-derived copy's
   patches gives eigenvalues below −5e-4, so the original's filters are NaN on the CPU (docs/recipe.md, "airbench94");
+- each eigenvector's sign as Runner fixes it (largest component positive): eigh leaves it to the LAPACK build, and
+  below full width it changes accuracy by points (docs/recipe.md, "airbench94", Numerics);
 - hyp: widths × --width, --epochs, --batch-size; the data: the first --train training and --test test images of
   the shared copy, written where CifarLoader reads them.
 Each run seeds torch with its seed and prints one JSON line: seed, val_acc (plain) and tta_val_acc (level 2).
@@ -81,6 +83,15 @@ def load_original(src):
     spec.loader.exec_module(module)
     get_patches = module.get_patches
     module.get_patches = lambda x, patch_shape: get_patches(x, patch_shape).double()
+    get_whitening_parameters = module.get_whitening_parameters
+
+    def signed(patches):
+        values, vectors = get_whitening_parameters(patches)
+        flat = vectors.reshape(len(vectors), -1)
+        sign = flat.gather(1, flat.abs().argmax(1, keepdim=True)).sign()
+        return values, vectors * sign.view(-1, 1, 1, 1)
+
+    module.get_whitening_parameters = signed
     return module
 
 
