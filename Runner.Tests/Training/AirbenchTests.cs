@@ -198,6 +198,13 @@ public sealed class AirbenchTests
         foreach (var (name, value) in model.state_dict().Where(e => e.Value.is_floating_point()))
             Same(before[name] + 0.7, value);
 
+        // The pull is made without recording gradients: every parameter stays a leaf that trains, and the next step backpropagates.
+        Assert.All(model.parameters(), p => Assert.True(p.is_leaf));
+        Assert.True(Named(model, "layers.0.conv.weight").requires_grad);
+        using var x = randn(4, 3, 32, 32);
+        model.forward(x).sum().backward();
+        Assert.NotNull(Named(model, "layers.0.conv.weight").grad);
+
         Assert.Equal(Math.Pow(0.95, 5) * Math.Pow(5 / 476.0, 3), Lookahead.DecayAt(5, 476), 15);
         Assert.Equal(Math.Pow(0.95, 5), Lookahead.DecayAt(476, 476), 15);
     }
