@@ -19,7 +19,7 @@ public static class Presets
         /// were overridden: the stage's warm-up, peak and floor, or airbench's one-cycle over the recipe's steps.
         /// </summary>
         public Schedule ScheduleFor(Recipe recipe) => recipe.Network == Network.Airbench
-            ? Schedule.OneCycle(recipe.TotalSteps(recipe.StepsPerEpoch), recipe.StepsPerEpoch, recipe.LearningRate.Peak)
+            ? Schedule.OneCycle(recipe)
             : recipe.LearningRate.ForEpochs(recipe.Epochs, Warmup(recipe.Epochs));
     }
 
@@ -76,8 +76,7 @@ public static class Presets
     });
 
     /// <summary>The recipe with airbench's schedule for its epochs at its peak.</summary>
-    private static Recipe WithOneCycle(Recipe recipe) =>
-        recipe with { LearningRate = Schedule.OneCycle(recipe.TotalSteps(recipe.StepsPerEpoch), recipe.StepsPerEpoch, recipe.LearningRate.Peak) };
+    private static Recipe WithOneCycle(Recipe recipe) => recipe with { LearningRate = Schedule.OneCycle(recipe) };
 
     private static readonly Preset Airbench94 = new("airbench94",
         "airbench94 (Keller Jordan, legacy/airbench94.py): 94.01% in 3.83 s on an A100; 2×2 whitening with a bias trained for 3 epochs, dirac init, "

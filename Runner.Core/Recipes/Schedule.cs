@@ -55,12 +55,14 @@ public sealed record Schedule(double[] Knots, double[] Values)
     }
 
     /// <summary>
-    /// airbench's schedule for a run of <paramref name="totalSteps"/> steps: linear from 0.2 × to 1 × the peak over the
+    /// airbench's schedule for the recipe's steps at its schedule's peak: linear from 0.2 × to 1 × the peak over the
     /// first ⌊23%⌋ of the steps, then down to 0.07 × at the last. Knots in epochs at whole steps, read at a step's start
     /// (<see cref="Optimizer.Decoupled"/>), so that step t gets the reference's rate for t − 1 exactly.
     /// </summary>
-    public static Schedule OneCycle(long totalSteps, int stepsPerEpoch, double peak)
+    public static Schedule OneCycle(Recipe recipe)
     {
+        var (stepsPerEpoch, peak) = (recipe.StepsPerEpoch, recipe.LearningRate.Peak);
+        var totalSteps = recipe.TotalSteps(stepsPerEpoch);
         var warmup = (long)(totalSteps * OneCycleWarmup);
         var end = (double)totalSteps / stepsPerEpoch;
         return warmup == 0
