@@ -7,8 +7,8 @@
 #                                    (RUNNER_LIBTORCH_DIR, else python3's torch/lib), then runs the final preset at
 #                                    full scale on CUDA in auto precision (fp16) for 3 seeds and in fp32 for 3 seeds,
 #                                    the batch-512 throughput against the compute floor, 1, 2 and 4 packed
-#                                    processes on one GPU, and the conformance check against the original's golden
-#                                    trajectories (fp32 with TF32 off, bounded; auto/fp16, drift reported), and airbench94 at
+#                                    processes on one GPU, and the conformance check against the originals' golden
+#                                    trajectories of cifar10-fast and airbench94 (fp32 with TF32 off, bounded; auto/fp16, drift reported), and airbench94 at
 #                                    full scale for 5 seeds;
 #                                    writes OUT/gpu-check.json and OUT/gpu-check.log
 #                                    (OUT defaults to $OUT, else .data/gpu-check/out). Under 10 minutes on an H100.
@@ -64,14 +64,16 @@ train() { # name, then worker train arguments; stdout (epoch lines and the resul
 train bridge --set epochs=1 --set width=0.25 || { echo "The bridge did not run on CUDA; see $out/bridge.err."; }
 # 2. Conformance with the original, step for step: fp32 with TF32 off within the stated bounds; fp16 drift.
 if [ -s "$out/bridge.txt" ]; then
-  golden=$PWD/Runner.Tests/Golden/cifar10-fast inputs=$PWD/$here/conformance-inputs.bin
-  for precision in fp32 auto; do
-    if (cd "$worker" && timeout 300 ./Runner.Worker conformance --device cuda --precision "$precision" --golden "$golden" \
-        --inputs "$inputs") > "$out/conformance-$precision.txt" 2>&1; then
-      echo "conformance $precision: $(grep -c ', largest relative difference' "$out/conformance-$precision.txt") checks, none diverges"
-    else
-      echo "conformance $precision failed or diverged: $(tail -n 2 "$out/conformance-$precision.txt" | tr '\n' ' ')"
-    fi
+  inputs=$PWD/$here/conformance-inputs.bin # the same images for both sets
+  for set in cifar10-fast airbench94; do
+    for precision in fp32 auto; do
+      if (cd "$worker" && timeout 300 ./Runner.Worker conformance --device cuda --precision "$precision" \
+          --golden "$PWD/Runner.Tests/Golden/$set" --inputs "$inputs") > "$out/conformance-$set-$precision.txt" 2>&1; then
+        echo "conformance $set $precision: $(grep -c ', largest relative difference' "$out/conformance-$set-$precision.txt") checks, none diverges"
+      else
+        echo "conformance $set $precision failed or diverged: $(tail -n 2 "$out/conformance-$set-$precision.txt" | tr '\n' ' ')"
+      fi
+    done
   done
 fi
 # 3. The final preset at full scale: auto precision (fp16 with fp32 batch norm) and fp32, 3 seeds each.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Runner.Core.Data;
+using Runner.Core.Recipes;
 using Runner.Core.Training;
 using Runner.Core.Workers;
 
@@ -17,19 +18,19 @@ public sealed class DatasetOptions
 
 /// <summary>
 /// The dataset on the worker's device, kept between jobs: back-to-back runs of a batch pay for reading,
-/// normalising and padding once. One dataset is kept; a run on other data replaces it.
+/// normalising and padding once. One dataset is kept; a run on other data, or normalised another way, replaces it.
 /// </summary>
 public sealed class DeviceDatasetCache(WorkerIdentity worker, IOptions<DatasetOptions> options, ILogger<DeviceDatasetCache> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private string? _key;
+    private (string Path, Normalisation Normalisation)? _key;
     private DeviceData? _data;
 
-    /// <summary>The data a batch asked for ("synthetic[:N]", a path, or null for the worker's default).</summary>
-    public async Task<DeviceData> GetAsync(string? setting, CancellationToken ct)
+    /// <summary>The data a batch asked for ("synthetic[:N]", a path, or null for the worker's default), normalised as the recipe says.</summary>
+    public async Task<DeviceData> GetAsync(string? setting, Normalisation normalisation, CancellationToken ct)
     {
         var path = setting ?? options.Value.Path;
-        var key = path ?? Cifar10Loader.DefaultCacheFolder;
+        var key = (path ?? Cifar10Loader.DefaultCacheFolder, normalisation);
         await _gate.WaitAsync(ct);
         try
         {
@@ -41,7 +42,7 @@ public sealed class DeviceDatasetCache(WorkerIdentity worker, IOptions<DatasetOp
             var cifar = path is not null && BatchPlanner.SyntheticSize(path) is { } n
                 ? SyntheticCifar.Generate(n, Math.Max(n / 5, 100))
                 : await Load(path, ct);
-            _data = new DeviceData(cifar, worker.Device.ToTorch());
+            _data = new DeviceData(cifar, worker.Device.ToTorch(), normalisation);
             _key = key;
             logger.LogInformation("Loaded {Source} ({Train} training, {Test} test images) onto {Device} in {Seconds:F1} s; kept for the next runs",
                 cifar.Source, cifar.TrainCount, cifar.TestCount, worker.Device, clock.Elapsed.TotalSeconds);

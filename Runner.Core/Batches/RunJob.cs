@@ -60,7 +60,7 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
         try
         {
             var recipe = Recipe(run);
-            var deviceData = await data.GetAsync(run.Data, stop.Token);
+            var deviceData = await data.GetAsync(run.Data, recipe.Normalisation, stop.Token);
             if (Trainer.Problem(recipe, deviceData) is { } problem)
                 throw new DeterministicRunFailure(problem);
 

@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Runner.Core.Data;
+using Runner.Core.Recipes;
+using Runner.Core.Training;
 
 namespace Runner.Core.Conformance;
 
 /// <summary>
-/// A folder of golden trajectories made by tools/reference/golden.py from the original's own code: manifest.json
-/// (the original's commit, versions, the data's hashes, each trajectory's recipe and measured noise) and one .npz a
-/// trajectory (tools/reference/README.md).
+/// A folder of golden trajectories made by a script of tools/reference from the original's own code (golden.py for
+/// cifar10-fast, airbench_golden.py for airbench94): manifest.json (the original's commit, versions, the data's hashes,
+/// each trajectory's recipe and measured noise) and one .npz a trajectory (tools/reference/README.md).
 /// </summary>
 public sealed class GoldenSet
 {
@@ -28,6 +30,12 @@ public sealed class GoldenSet
     public JsonObject Manifest { get; }
     public int TrainImages { get; }
     public int TestImages { get; }
+
+    /// <summary>How the trajectories' inputs are normalised (one way for the whole set: they share the images).</summary>
+    public Normalisation Normalisation => Trajectory(Trajectories[0]).Recipe.Normalisation;
+
+    /// <summary>The reflect padding of the training images whose hash the manifest keeps (the original's own).</summary>
+    public int Padding => (int?)Manifest["data"]!["padding"] ?? DeviceData.Pad;
 
     public IReadOnlyList<string> Trajectories => Manifest["trajectories"]!.AsObject().Select(t => t.Key).ToList();
 

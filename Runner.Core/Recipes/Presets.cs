@@ -69,7 +69,7 @@ public static class Presets
     /// </summary>
     private static readonly Recipe AirbenchBase = WithOneCycle(new Recipe
     {
-        Network = Network.Airbench, Epochs = 9.9, BatchSize = 1024, Optimizer = Optimizer.Decoupled, Momentum = 0.85, WeightDecay = 0.0153,
+        Network = Network.Airbench, Normalisation = Normalisation.Airbench, Epochs = 9.9, BatchSize = 1024, Optimizer = Optimizer.Decoupled, Momentum = 0.85, WeightDecay = 0.0153,
         LearningRate = new Schedule([0, 1], [11.5, 11.5]), BiasLearningRateScale = 64, BiasWeightDecayScale = 1.0 / 64,
         FrozenBatchNormScales = true, BatchNormMomentum = 0.4, BatchNormEpsilon = 1e-12, Activation = Activation.Gelu,
         Pool = PoolPlacement.BeforeBatchNorm, OutputScale = 1.0 / 9, Translate = 2, Cutout = 0, WhiteningEpsilon = 5e-4, WhiteningImages = 5000,

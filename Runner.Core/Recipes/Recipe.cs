@@ -27,6 +27,9 @@ public sealed record Recipe
     public Optimizer Optimizer { get; init; }
 
     // --- Data and augmentation ---------------------------------------------------------------------
+    /// <summary>The channel statistics the images are normalised with: each family's source's own.</summary>
+    public Normalisation Normalisation { get; init; }
+
     /// <summary>Augment in groups (one option per group of examples, on the device's copy of the data) instead of per example; on the CPU too.</summary>
     public bool GroupAugmentation { get; init; }
 

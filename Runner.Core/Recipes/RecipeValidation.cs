@@ -23,6 +23,7 @@ public static class RecipeValidation
         ["momentum"] = new(r => r.Momentum is >= 0 and < 1, r => $"{r.Momentum} is out of range; use 0 to 1."),
         ["optimizer"] = new(r => Enum.IsDefined(r.Optimizer) && (r.Optimizer != Optimizer.Decoupled || r.LearningRate is { Values.Length: > 0 } && r.LearningRate.Peak > 0),
             r => Enum.IsDefined(r.Optimizer) ? "The decoupled optimizer divides the weight decay by the schedule's peak; give a learning rate above 0." : $"'{r.Optimizer}' is not an optimizer; use page or decoupled."),
+        ["normalisation"] = new(r => Enum.IsDefined(r.Normalisation), r => $"'{r.Normalisation}' is not a normalisation; use cifar10-fast or airbench."),
         ["groupAugmentation"] = new(r => !(r.GroupAugmentation && r.Network == Network.Airbench),
             _ => "airbench augments each image on the device with its own loader; group-wise augmentation is the resnet9 stages' (use false)."),
         ["maxOptions"] = new(r => r.MaxOptions is >= 1 and <= 10_000, r => $"{r.MaxOptions} is out of range; use 1 to 10000 options per transform."),

@@ -6,7 +6,7 @@ namespace Runner.Core.Training;
 
 /// <summary>
 /// The network being trained, its EMA, lookahead and optimiser, stepped batch by batch as the originals' train steps run:
-/// <see cref="Backward"/> (forward in training mode, summed loss, gradients), then <see cref="Update"/> (the
+/// <see cref="BeginEpoch"/> (airbench's whitening bias frozen after its epochs), <see cref="Backward"/> (forward in training mode, summed loss, gradients), then <see cref="Update"/> (the
 /// Nesterov step at the schedule's learning rate, then the EMA when the batch is due, then the lookahead). The training
 /// loop and the conformance checks (<see cref="Conformance.ConformanceChecks"/>) drive the same steps.
 /// </summary>
@@ -16,13 +16,12 @@ public sealed class Learner : IDisposable
     private readonly long _totalSteps;
     private readonly Ema? _ema;
     private readonly double _emaRho;
-    private readonly Lookahead? _lookahead;
 
     /// <param name="average">The EMA's model when the recipe has one (built like <paramref name="model"/>); it starts as a copy of it.</param>
     /// <param name="lookahead">The lookahead's average when the recipe has one, taken where the reference takes it.</param>
     public Learner(Recipe recipe, nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor>? average, int stepsPerEpoch, bool half, Lookahead? lookahead = null)
     {
-        (Recipe, _stepsPerEpoch, Half, Model, Average, _lookahead) = (recipe, stepsPerEpoch, half, model, average, lookahead);
+        (Recipe, _stepsPerEpoch, Half, Model, Average, Lookahead) = (recipe, stepsPerEpoch, half, model, average, lookahead);
         _totalSteps = recipe.TotalSteps(stepsPerEpoch);
         Optimizer = new NesterovSgd(model, recipe);
         _ema = average is null ? null : new Ema(average, model);
@@ -41,6 +40,9 @@ public sealed class Learner : IDisposable
 
     public nn.Module<Tensor, Tensor>? Average { get; }
 
+    /// <summary>airbench's lookahead, whose average is part of a saved state.</summary>
+    public Lookahead? Lookahead { get; }
+
     /// <summary>The model that evaluation and TTA use: the EMA's when there is one.</summary>
     public nn.Module<Tensor, Tensor> Evaluated => Average ?? Model;
 
@@ -55,6 +57,13 @@ public sealed class Learner : IDisposable
 
     /// <summary>The non-bias group's learning rate (per example) at the last step taken.</summary>
     public double LearningRate => NesterovSgd.LearningRate(Recipe, Steps, _stepsPerEpoch);
+
+    /// <summary>Epoch <paramref name="epoch"/> (from 1) begins: airbench's whitening bias trains only in the recipe's first whitening-bias epochs.</summary>
+    public void BeginEpoch(int epoch)
+    {
+        if (Model is Airbench network)
+            network.WhiteningBias.requires_grad = epoch <= Recipe.WhiteningBiasEpochs;
+    }
 
     /// <summary>Forward in training mode and backward of one batch: its logits (fp32) and summed loss; the gradients are on the model.</summary>
     public (Tensor Logits, Tensor Loss) Backward(Tensor x, Tensor y)
@@ -75,7 +84,7 @@ public sealed class Learner : IDisposable
         Optimizer.Step(LearningRate);
         if (_ema is not null && Ema.Due(Recipe, batchInEpoch, Steps))
             _ema.Update(_emaRho);
-        _lookahead?.AfterStep(Steps, _totalSteps);
+        Lookahead?.AfterStep(Steps, _totalSteps);
     }
 
     /// <summary>

@@ -14,15 +14,25 @@ public sealed class Lookahead : IDisposable
     public const int Every = 5;
     public const double Decay = 0.95;
 
-    private readonly List<(Tensor Average, Tensor Live)> _pairs;
+    private readonly List<(string Name, Tensor Average, Tensor Live)> _entries;
 
     public Lookahead(nn.Module network)
     {
         using var _ = no_grad();
-        _pairs = network.state_dict()
+        _entries = network.state_dict()
             .Where(e => e.Value.is_floating_point())
-            .Select(e => (e.Value.clone().DetachFromDisposeScope(), e.Value))
+            .Select(e => (e.Key, e.Value.clone().DetachFromDisposeScope(), e.Value))
             .ToList();
+    }
+
+    /// <summary>Continues from a saved average (every entry of the network's floating-point state by name).</summary>
+    public void Load(IReadOnlyDictionary<string, Tensor> average)
+    {
+        if (!_entries.Select(e => e.Name).Order(StringComparer.Ordinal).SequenceEqual(average.Keys.Order(StringComparer.Ordinal)))
+            throw new InvalidOperationException($"The saved average names [{string.Join(", ", average.Keys.Order())}], the network's state [{string.Join(", ", _entries.Select(e => e.Name).Order())}].");
+        using var _ = no_grad();
+        foreach (var (name, mine, _) in _entries)
+            mine.copy_(average[name]);
     }
 
     /// <summary>The decay at step <paramref name="step"/> (from 1) of <paramref name="steps"/>.</summary>
@@ -40,7 +50,7 @@ public sealed class Lookahead : IDisposable
     public void Pull(double decay)
     {
         using var _ = no_grad();
-        foreach (var (average, live) in _pairs)
+        foreach (var (_, average, live) in _entries)
         {
             average.lerp_(live, 1 - decay);
             live.copy_(average);
@@ -49,7 +59,7 @@ public sealed class Lookahead : IDisposable
 
     public void Dispose()
     {
-        foreach (var (average, _) in _pairs)
+        foreach (var (_, average, _) in _entries)
             average.Dispose();
     }
 }

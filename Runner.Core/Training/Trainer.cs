@@ -66,8 +66,7 @@ public static class Trainer
             training.Start();
             var epochClock = Stopwatch.StartNew();
             using var epochScope = NewDisposeScope();
-            if (model is Airbench network)
-                network.WhiteningBias.requires_grad = epoch <= recipe.WhiteningBiasEpochs;
+            learner.BeginEpoch(epoch);
             var augmented = loader?.Epoch(epoch - 1) ?? (recipe.GroupAugmentation ? GroupAugmentation.Epoch(padded, recipe, generator) : null);
             var order = randperm(count, generator: generator).data<long>().ToArray();
             var lossSum = zeros(1, device: data.Device);
@@ -117,6 +116,8 @@ public static class Trainer
     {
         if (recipe.Precision == Precision.Fp16 && data.Device.type != DeviceType.CUDA)
             return "Invalid recipe: precision: fp16 needs a CUDA device; use auto or fp32 on the CPU.";
+        if (recipe.Normalisation != data.Normalisation)
+            return $"Invalid recipe: normalisation: the data on the device is normalised as {RecipeJson.Name(data.Normalisation)}, the recipe asks for {RecipeJson.Name(recipe.Normalisation)}.";
         var count = TrainCount(recipe, data);
         return count < recipe.BatchSize ? $"Invalid recipe: batchSize: {recipe.BatchSize} is larger than the {count} training images." : null;
     }

@@ -18,7 +18,7 @@ public sealed class ValidationRuleTests : ApiTestBase
         ["activation"] = "tanh", ["celuAlpha"] = 1e308, ["ghostBatchNormSplits"] = 512, ["biasLearningRateScale"] = 0, ["biasWeightDecayScale"] = 1e9,
         ["outputScale"] = 1e308, ["whiteningEpsilon"] = 0, ["whiteningImages"] = 0, ["labelSmoothing"] = 1, ["emaMomentum"] = 1, ["emaEvery"] = 0,
         ["precision"] = "fp8", ["emaCounter"] = "forever", ["emaStatistics"] = "last-split", ["optimizer"] = "adam", ["translate"] = 5,
-        ["network"] = "vgg", ["batchNormMomentum"] = 0, ["batchNormEpsilon"] = 0,
+        ["network"] = "vgg", ["normalisation"] = "imagenet", ["batchNormMomentum"] = 0, ["batchNormEpsilon"] = 0,
         // airbench's switches, out of range on the resnet9 preset these samples override
         ["alternatingFlip"] = true, ["whiteningBiasEpochs"] = 3,
     };

@@ -33,6 +33,8 @@ public sealed class AirbenchTests
         Assert.Equal((true, 5e-4, 5000, 3, true), (r.Whitening, r.WhiteningEpsilon, r.WhiteningImages, r.WhiteningBiasEpochs, r.DiracInit));
         Assert.Equal((2, true, 0, false, 0.2, true, true, true, false), (r.Translate, r.AlternatingFlip, r.Cutout, r.GroupAugmentation, r.LabelSmoothing, r.Lookahead, r.Tta, r.TtaTranslate, r.Ema));
         Assert.Equal([64, 256, 256], r.Channels);
+        Assert.Equal(Normalisation.Airbench, r.Normalisation);
+        Assert.DoesNotContain("normalisation", RecipeJson.Canonical(Presets.Find("tta")!.Recipe)); // the ResNet-9 stages keep their hashes
 
         // 48 steps per epoch, ⌈48 · 9.9⌉ = 476 steps, warm-up over ⌊0.23 · 476⌋ = 109 of them, in 10 epochs (the last cut short).
         Assert.Equal((48, 476L, 10), (r.StepsPerEpoch, r.TotalSteps(r.StepsPerEpoch), r.EpochCount));
@@ -43,6 +45,16 @@ public sealed class AirbenchTests
         Assert.Equal(11.5 / (1024 * (1 + 1 / (1 - 0.85))), 11.5 / NesterovSgd.KilostepScale(r.Momentum), 15);
         Assert.Equal(1.4648e-3, 11.5 / NesterovSgd.KilostepScale(r.Momentum), 7);
         Assert.DoesNotContain(Presets.All.Take(10), p => p.Recipe.Network == Network.Airbench);
+    }
+
+    [Fact]
+    public void A_run_refuses_data_normalised_another_way_naming_the_field()
+    {
+        using var data = new DeviceData(SyntheticCifar.Generate(64, 16, seed: 1), CPU);
+
+        Assert.Equal("Invalid recipe: normalisation: the data on the device is normalised as cifar10-fast, the recipe asks for airbench.",
+            Trainer.Problem(Small with { BatchSize = 32 }, data));
+        Assert.Null(Trainer.Problem(Small with { BatchSize = 32, Normalisation = Normalisation.Cifar10Fast }, data));
     }
 
     [Fact]
@@ -149,7 +161,7 @@ public sealed class AirbenchTests
     [Fact]
     public void The_2x2_whitening_of_the_shared_CIFAR10_is_finite_and_whitens_its_patches()
     {
-        using var data = new DeviceData(SharedCifar.Data.Value.WithTrainSubset(5000), CPU);
+        using var data = new DeviceData(SharedCifar.Data.Value.WithTrainSubset(5000), CPU, Normalisation.Airbench);
         using var images = data.TrainCentre(5000);
         using var filters = Whitening.PatchFilters(images, 5e-4);
         Assert.Equal([24L, 3, 2, 2], filters.shape);
@@ -312,7 +324,7 @@ public sealed class AirbenchTests
         var (recipe, errors) = new Variant("airbench94", Overrides: new JsonObject { ["width"] = 0.125, ["trainSubset"] = 5000, ["batchSize"] = 250, ["epochs"] = 3.5 }).Build();
         Assert.Empty(errors);
         var cifar = SharedCifar.Data.Value.WithTrainSubset(5000);
-        using var data = new DeviceData(cifar with { TestImages = cifar.TestImages[..(2000 * Cifar10.ImageBytes)], TestLabels = cifar.TestLabels[..2000] }, CPU);
+        using var data = new DeviceData(cifar with { TestImages = cifar.TestImages[..(2000 * Cifar10.ImageBytes)], TestLabels = cifar.TestLabels[..2000] }, CPU, recipe!.Normalisation);
         var epochs = new List<EpochMetrics>();
         var steps = new List<StepProgress>();
 

@@ -50,7 +50,7 @@ public static class ConformanceCommand
             var file = result.GetValue(inputs);
             var loadedData = file is null ? await Load(result.GetValue(data), ct) : null;
             var cifar = Checked(() => file is not null ? set.LoadInputs(file) : set.Inputs(loadedData!));
-            using var deviceData = new DeviceData(cifar, onDevice.ToTorch());
+            using var deviceData = new DeviceData(cifar, onDevice.ToTorch(), set.Normalisation);
             var description = DeviceDescription.Describe(onDevice);
             Console.WriteLine($"Conformance on {description.Device} ({description.Name}), {(half ? "fp16 with fp32 batch norm: drift, no bound" : "fp32")}, TorchSharp {description.TorchSharpVersion}, libtorch {description.LibTorchVersion}; golden: {set.Folder} (the original at {set.Manifest["source"]?["commit"]}, PyTorch {set.Manifest["torch"]}).");
             Divergence? failed = null;

@@ -51,7 +51,7 @@ public sealed class TrainOptions
         var recipe = Recipe(result);
         var device = TargetDevice(result);
         var cifar = (await LoadData(result, ct)).WithTrainSubset(recipe.TrainSubset);
-        var data = new DeviceData(cifar, device.ToTorch());
+        var data = new DeviceData(cifar, device.ToTorch(), recipe.Normalisation);
         if (Trainer.Problem(recipe, data) is { } problem)
         {
             data.Dispose();

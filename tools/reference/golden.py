@@ -369,7 +369,10 @@ def noise(rec, others):
         "stepLossRelativeBySource": by_source,
         "step1GradRelative": largest(lambda other: max(relative(other["step1/grad"][k], v) for k, v in rec["step1/grad"].items())),
         "step1GradRelativeByTensor": {k: max(relative(other["step1/grad"][k], v) for other in others.values()) for k, v in rec["step1/grad"].items()},
+        "step1LogitsRelative": largest(lambda other: relative(other["step1/logits"], rec["step1/logits"])),
         "step1StateRelative": largest(state("step1/state")),
+        "step1StateRelativeByTensor": {k: max(relative(other["step1/state"][k], v) for other in others.values())
+                                       for k, v in rec["step1/state"].items() if v.is_floating_point()},
         "finalStateRelative": largest(state("final/state")),
         "emaFinalStateRelative": largest(state("ema_final/state")),
         "evalLogitsRelative": largest(lambda other: relative(other["eval/logits"], rec["eval/logits"])),
