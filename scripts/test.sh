@@ -18,6 +18,9 @@ export RUNNER_TEST_POSTGRES=$(pg_connection_string postgres)
 
 # Tests train in process and in worker processes: one malloc arena (Runner.Core/Devices/NativeAllocator.cs).
 export MALLOC_ARENA_MAX=1
+# ... often several at once on two cores: libtorch's OpenMP threads then spin waiting for peers that are not
+# running (one run's epoch took 11.9 s beside another process, 1.0 s with passive waiting; docs/benchmarks.md).
+export OMP_WAIT_POLICY=PASSIVE
 results=$(pwd)/.data/test-results
 rm -rf "$results"
 status=0

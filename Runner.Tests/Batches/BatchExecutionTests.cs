@@ -122,7 +122,8 @@ public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, s
     {
         // Hangfire alone would hand the killed run out again only after this timeout, and after every run queued behind it.
         var settings = new Dictionary<string, string> { ["Queue__InvisibilityTimeoutSeconds"] = "600" };
-        var id = await Submit(Spec("kill-me", epochs: 100, seeds: 1).Replace("\"leaveOneOut\": [\"ema\"], ", ""));
+        // 128 images (two steps an epoch): long enough to outlive a lost worker's silence, short enough to run twice.
+        var id = await Submit(Spec("kill-me", epochs: 100, seeds: 1, data: "\"synthetic:128\"").Replace("\"leaveOneOut\": [\"ema\"], ", ""));
         var behind = await Submit(Spec("queued-behind", epochs: 1, seeds: 2));
         int attempt1Epochs;
         await using (var doomed = ChildProcess.StartWorker(Db.ConnectionString, settings))

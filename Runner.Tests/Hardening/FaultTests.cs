@@ -18,12 +18,12 @@ public sealed class FaultTests
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Width 1/8 on synthetic images: a few tenths of a second per epoch on the development machines.</summary>
-    private static string Spec(string name, int epochs, int seeds, bool twoArms)
+    private static string Spec(string name, int epochs, int seeds, bool twoArms, int images = 512)
     {
         var arms = twoArms ? """ "leaveOneOut": ["ema"], """ : "";
         return $$$"""
             {"name": "{{{name}}}", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": {{{epochs}}}, "batchSize": 64}},
-             {{{arms}}} "seeds": {{{seeds}}}, "queue": "cpu", "data": "synthetic:512"}
+             {{{arms}}} "seeds": {{{seeds}}}, "queue": "cpu", "data": "synthetic:{{{images}}}"}
             """;
     }
 
@@ -72,7 +72,7 @@ public sealed class FaultTests
         await worker.WaitForOutputAsync("registered", StartTimeout);
 
         const int epochs = 30;
-        var created = await PostAsync(client, "/batches", Spec("restart", epochs, seeds: 3, twoArms: false));
+        var created = await PostAsync(client, "/batches", Spec("restart", epochs, seeds: 3, twoArms: false, images: 128));
         var id = created.Json!["batch"]!["id"]!.GetValue<long>();
         await WaitUntil(async () => await Scalar<long>(cs, $"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id}") >= 3,
             TimeSpan.FromMinutes(1), () => worker.AllOutput);
