@@ -15,10 +15,7 @@ namespace Runner.Tests.Batches;
 [Collection(ApiCollection.Name)]
 public sealed class BatchApiTests() : ApiTestBase(new Dictionary<string, string> { ["Batches:MaxRuns"] = "40" })
 {
-    private const string Tiny = """
-        {"name": "tiny", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 1, "batchSize": 64, "trainSubset": 256}},
-         "leaveOneOut": ["ema"], "seeds": 3, "queue": "cpu", "data": "synthetic:300"}
-        """;
+    private static readonly string Tiny = TinySpec.Of("tiny", seeds: 3, images: 300, trainSubset: 256, more: TinySpec.LeaveOneOutEma);
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 

@@ -18,40 +18,19 @@ public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, s
     /// <summary>Test workers beat every second; five missed beats make one lost.</summary>
     private const int LostAfterSeconds = 5;
 
-    /// <summary>A CPU-scale recipe: width 1/8 on synthetic images, lasting about <paramref name="epochs"/> × 0.1–0.3 s.</summary>
-    private static string Spec(string name, int epochs, int seeds, string data = "\"synthetic:512\"") => $$$"""
-        {"name": "{{{name}}}", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": {{{epochs}}}, "batchSize": 64}},
-         "leaveOneOut": ["ema"], "seeds": {{{seeds}}}, "queue": "cpu", "data": {{{data}}}}
-        """;
+    /// <summary>The tiny batch with a leave-one-out of the EMA (two arms), or the base alone.</summary>
+    private static string Spec(string name, int epochs, int seeds, int images = 512, string? data = null, bool twoArms = true, string more = "") =>
+        TinySpec.Of(name, seeds, epochs, images: images, data: data, more: string.Join(", ", new[] { twoArms ? TinySpec.LeaveOneOutEma : "", more }.Where(m => m.Length > 0)));
 
     private Task<long> Submit(string json) => SubmitBatchAsync(json);
 
     private async Task<JsonNode> Batch(long id) => (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["batch"]!;
 
-    private async Task<JsonNode> WaitForBatch(long id, Func<JsonNode, bool> condition, TimeSpan timeout, ChildProcess worker)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var batch = await Batch(id);
-        while (!condition(batch))
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Batch {id} did not reach the state in {timeout}: {batch.ToJsonString()}\n{worker.AllOutput}");
-            await Task.Delay(100);
-            batch = await Batch(id);
-        }
-        return batch;
-    }
+    private Task<JsonNode> WaitForBatch(long id, Func<JsonNode, bool> condition, TimeSpan timeout, ChildProcess worker) =>
+        Eventually.Reads($"batch {id} to reach the state", () => Batch(id), condition, timeout, () => worker.AllOutput);
 
-    private async Task WaitForSql(string sql, TimeSpan timeout, ChildProcess worker)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await Db.ScalarAsync<bool>(sql))
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"'{sql}' did not become true in {timeout}:\n{worker.AllOutput}");
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitForSql(string sql, TimeSpan timeout, ChildProcess worker) =>
+        Eventually.Holds($"'{sql}'", async () => await Db.ScalarAsync<bool>(sql), timeout, () => worker.AllOutput);
 
     [Fact]
     public async Task A_batch_runs_on_a_worker_to_completion_and_its_analysis_is_returned()
@@ -123,7 +102,7 @@ public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, s
         // Hangfire alone would hand the killed run out again only after this timeout, and after every run queued behind it.
         var settings = new Dictionary<string, string> { ["Queue__InvisibilityTimeoutSeconds"] = "600" };
         // 128 images (two steps an epoch): long enough to outlive a lost worker's silence, short enough to run twice.
-        var id = await Submit(Spec("kill-me", epochs: 100, seeds: 1, data: "\"synthetic:128\"").Replace("\"leaveOneOut\": [\"ema\"], ", ""));
+        var id = await Submit(Spec("kill-me", epochs: 100, seeds: 1, images: 128, twoArms: false));
         var behind = await Submit(Spec("queued-behind", epochs: 1, seeds: 2));
         int attempt1Epochs;
         await using (var doomed = ChildProcess.StartWorker(Db.ConnectionString, settings))
@@ -198,8 +177,8 @@ public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, s
     [Fact]
     public async Task A_high_priority_batch_runs_before_an_earlier_low_priority_one()
     {
-        var low = await Submit(Spec("low", epochs: 1, seeds: 2).Replace("\"queue\": \"cpu\"", "\"queue\": \"cpu\", \"priority\": \"low\""));
-        var high = await Submit(Spec("high", epochs: 1, seeds: 2).Replace("\"queue\": \"cpu\"", "\"queue\": \"cpu\", \"priority\": \"high\""));
+        var low = await Submit(Spec("low", epochs: 1, seeds: 2, more: "\"priority\": \"low\""));
+        var high = await Submit(Spec("high", epochs: 1, seeds: 2, more: "\"priority\": \"high\""));
         await using var worker = ChildProcess.StartWorker(Db.ConnectionString);
 
         await WaitForBatch(low, b => b["status"]!.GetValue<string>() == "completed", TimeSpan.FromMinutes(2), worker);
@@ -216,7 +195,7 @@ public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, s
         await using var worker = ChildProcess.StartWorker(Db.ConnectionString);
         await worker.WaitForOutputAsync("registered", StartTimeout);
 
-        var id = await Submit(Spec("no-data", epochs: 1, seeds: 1, data: "\"/nonexistent/cifar\""));
+        var id = await Submit(Spec("no-data", epochs: 1, seeds: 1, data: "/nonexistent/cifar"));
         var batch = await WaitForBatch(id, b => b["status"]!.GetValue<string>() is "completed" or "failed", TimeSpan.FromMinutes(1), worker);
 
         Assert.Equal(("failed", 2), (batch["status"]!.GetValue<string>(), batch["runs"]!["failed"]!.GetValue<int>()));

@@ -11,12 +11,8 @@ namespace Runner.Tests.Batches;
 [Collection(ApiCollection.Name)]
 public sealed class CompareTests : ApiTestBase
 {
-    private const string Spec = """
-        {"name": "NAME", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 1, "batchSize": 64}},
-         "arms": [{"name": "no-ema", "off": ["ema"]}], "seeds": 4, "queue": "cpu", "data": "DATA"}
-        """;
-
-    private Task<long> Submit(string name, string data) => SubmitBatchAsync(Spec.Replace("NAME", name).Replace("DATA", data));
+    private Task<long> Submit(string name, string data) =>
+        SubmitBatchAsync(TinySpec.Of(name, seeds: 4, data: data, more: "\"arms\": [{\"name\": \"no-ema\", \"off\": [\"ema\"]}]"));
 
     /// <summary>Finishes every run of an arm as a worker on <paramref name="device"/> would, with the given accuracies by seed.</summary>
     private async Task Finish(long batchId, string arm, string device, params double[] accuracies)

@@ -13,11 +13,11 @@ namespace Runner.Tests.Batches;
 [Collection(ApiCollection.Name)]
 public sealed class SequentialBatchTests : ApiTestBase
 {
-    private const string Spec = """
-        {"name": "sequential", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 1, "batchSize": 64}},
-         "arms": [{"name": "harmful", "overrides": {"learningRate": {"knots": [0, 1], "values": [0, 0]}}}, {"name": "same", "overrides": {"momentum": 0.89}}],
-         "seeds": 6, "sequential": {"looks": 2}, "queue": "cpu", "data": "synthetic:512"}
+    private const string Arms = """
+        "arms": [{"name": "harmful", "overrides": {"learningRate": {"knots": [0, 1], "values": [0, 0]}}}, {"name": "same", "overrides": {"momentum": 0.89}}]
         """;
+
+    private static readonly string Spec = TinySpec.Of("sequential", seeds: 6, more: Arms + ", \"sequential\": {\"looks\": 2}");
 
     private Task<long> Submit(string json) => SubmitBatchAsync(json);
 
@@ -173,17 +173,13 @@ public sealed class SequentialBatchTests : ApiTestBase
     [Fact]
     public async Task On_real_workers_a_harmful_arm_stops_at_the_first_look_and_the_others_run_on()
     {
-        var spec = Spec.Replace("\"preset\": \"tta\", \"overrides\": {\"width\": 0.125, \"epochs\": 1,", "\"preset\": \"tta\", \"off\": [\"ema\"], \"overrides\": {\"width\": 0.125, \"epochs\": 6,")
-            .Replace("\"seeds\": 6, \"sequential\": {\"looks\": 2}", "\"seeds\": 8, \"sequential\": {\"looks\": [4, 8]}");
+        var spec = TinySpec.Of("sequential", seeds: 8, epochs: 6, more: Arms + ", \"sequential\": {\"looks\": [4, 8]}")
+            .Replace("\"preset\": \"tta\",", "\"preset\": \"tta\", \"off\": [\"ema\"],");
         await using var worker = ChildProcess.StartWorker(Db.ConnectionString);
         var id = await Submit(spec);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(8); // 24 six-epoch runs: about 3.5 minutes on 2 cores, more on a loaded machine
-        while (await Db.ScalarAsync<string>($"select status from batches where id = {id}") is "queued" or "running")
-        {
-            Assert.True(DateTime.UtcNow < deadline, worker.AllOutput);
-            await Task.Delay(500);
-        }
+        // 20 six-epoch runs: about 2.5 minutes on 2 cores, more on a loaded machine.
+        await Eventually.BatchFinished(Db, id, TimeSpan.FromMinutes(8), () => worker.AllOutput);
 
         var detail = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!;
         Assert.Equal("completed", detail["batch"]!["status"]!.GetValue<string>());

@@ -7,10 +7,7 @@ namespace Runner.Tests.Client;
 [Collection(ApiCollection.Name)]
 public sealed class ClientCommandTests : IAsyncLifetime
 {
-    private const string Tiny = """
-        {"name": "client", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 1, "batchSize": 64}},
-         "leaveOneOut": ["ema"], "seeds": 2, "queue": "cpu", "data": "synthetic:512"}
-        """;
+    private static readonly string Tiny = TinySpec.Of("client", seeds: 2, more: TinySpec.LeaveOneOutEma);
 
     private TestDatabase _db = null!;
     private ApiProcess _api = null!;

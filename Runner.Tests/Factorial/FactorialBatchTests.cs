@@ -47,12 +47,7 @@ public sealed class FactorialBatchTests : IAsyncLifetime
 
         await using (var worker = ChildProcess.StartWorker(_db.ConnectionString))
         {
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-            while (await _db.ScalarAsync<string>($"select status from batches where id = {id}") is "queued" or "running")
-            {
-                Assert.True(DateTime.UtcNow < deadline, worker.AllOutput);
-                await Task.Delay(200);
-            }
+            await Eventually.BatchFinished(_db, id, TimeSpan.FromMinutes(3), () => worker.AllOutput);
         }
         Assert.Equal("1:0,1:1,a:0,a:1,ab:0,ab:1,b:0,b:1", await _db.ScalarAsync<string>(
             "select string_agg(a.name || ':' || r.seed, ',' order by a.name, r.seed) from runs r join arms a on a.id = r.arm_id where r.status = 'succeeded'"));

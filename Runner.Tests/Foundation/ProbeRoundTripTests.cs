@@ -34,17 +34,8 @@ public sealed class ProbeRoundTripTests : IAsyncLifetime
 
     private async Task<ProbeRecord> Probe(long id) => (await _client.GetFromJsonAsync<ProbeRecord>($"/workers/probes/{id}"))!;
 
-    private async Task<ProbeRecord> WaitForProbe(long id, Func<ProbeRecord, bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var probe = await Probe(id);
-        while (!condition(probe) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-            probe = await Probe(id);
-        }
-        return probe;
-    }
+    private Task<ProbeRecord> WaitForProbe(long id, Func<ProbeRecord, bool> condition, TimeSpan timeout) =>
+        Eventually.Reads($"probe {id} to reach the state", () => Probe(id), condition, timeout);
 
     [Fact]
     public async Task A_probe_runs_on_the_registered_worker_and_its_result_is_stored()

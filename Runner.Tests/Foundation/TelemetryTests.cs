@@ -28,12 +28,7 @@ public sealed class TelemetryTests : ApiTestBase
 
         var port = FreePort.Next();
         await using var worker = ChildProcess.StartWorker(Db.ConnectionString, new Dictionary<string, string> { ["Worker__MetricsPort"] = port.ToString() });
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (await Db.ScalarAsync<string>($"select status from batches where id = {id}") is "queued" or "running")
-        {
-            Assert.True(DateTime.UtcNow < deadline, worker.AllOutput);
-            await Task.Delay(200);
-        }
+        await Eventually.BatchFinished(Db, id, TimeSpan.FromMinutes(2), () => worker.AllOutput);
 
         using var scraper = new HttpClient();
         var own = await scraper.GetStringAsync($"http://localhost:{port}/metrics");

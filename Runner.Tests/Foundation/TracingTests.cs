@@ -39,21 +39,14 @@ public sealed class TracingTests() : ApiTestBase(Exporting)
         var submission = Convert.FromHexString(fields[2]);
 
         await using var worker = ChildProcess.StartWorker(Db.ConnectionString, Exporting);
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (await Db.ScalarAsync<string>("select status from batches") is "queued" or "running")
-        {
-            Assert.True(DateTime.UtcNow < deadline, worker.AllOutput);
-            await Task.Delay(200);
-        }
+        await Eventually.Holds("the batch to finish", async () => await Db.ScalarAsync<string>("select status from batches") is not ("queued" or "running"),
+            TimeSpan.FromMinutes(2), () => worker.AllOutput);
 
         var traceBytes = Convert.FromHexString(trace.ToHexString());
         bool Exported(string service, byte[] mustHold, string name) => Collector.Bodies("/v1/traces").Any(body =>
             Holds(body, Encoding.UTF8.GetBytes(service)) && Holds(body, traceBytes) && Holds(body, mustHold) && Holds(body, Encoding.UTF8.GetBytes(name)));
-        while (!(Exported("runner-api", submission, "batch submit") && Exported("runner-worker", submission, "run")))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{Collector.Bodies("/v1/traces").Count} trace exports, none with the batch's spans\n{worker.AllOutput}");
-            await Task.Delay(200);
-        }
+        await Eventually.Holds("the API's and the worker's spans of the batch", () => Exported("runner-api", submission, "batch submit") && Exported("runner-worker", submission, "run"),
+            TimeSpan.FromMinutes(1), () => $"{Collector.Bodies("/v1/traces").Count} trace exports, none with the batch's spans\n{worker.AllOutput}");
     }
 
     private static bool Holds(byte[] body, byte[] part) => body.AsSpan().IndexOf(part) >= 0;

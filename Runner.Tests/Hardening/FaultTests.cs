@@ -18,14 +18,8 @@ public sealed class FaultTests
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Width 1/8 on synthetic images: a few tenths of a second per epoch on the development machines.</summary>
-    private static string Spec(string name, int epochs, int seeds, bool twoArms, int images = 512)
-    {
-        var arms = twoArms ? """ "leaveOneOut": ["ema"], """ : "";
-        return $$$"""
-            {"name": "{{{name}}}", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": {{{epochs}}}, "batchSize": 64}},
-             {{{arms}}} "seeds": {{{seeds}}}, "queue": "cpu", "data": "synthetic:{{{images}}}"}
-            """;
-    }
+    private static string Spec(string name, int epochs, int seeds, bool twoArms, int images = 512) =>
+        TinySpec.Of(name, seeds, epochs, images: images, more: twoArms ? TinySpec.LeaveOneOutEma : "");
 
     private static async Task<T?> Scalar<T>(string connectionString, string sql)
     {
@@ -34,17 +28,6 @@ public sealed class FaultTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync() is { } value and not DBNull ? (T)value : default;
-    }
-
-    private static async Task WaitUntil(Func<Task<bool>> condition, TimeSpan timeout, Func<string> diagnostics)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Not reached within {timeout}:\n{diagnostics()}");
-            await Task.Delay(200);
-        }
     }
 
     /// <summary>Every run succeeded once: one row, attempt 1 unless a retry was needed, and exactly its final attempt's epochs.</summary>
@@ -74,7 +57,7 @@ public sealed class FaultTests
         const int epochs = 30;
         var created = await PostAsync(client, "/batches", Spec("restart", epochs, seeds: 3, twoArms: false, images: 128));
         var id = created.Json!["batch"]!["id"]!.GetValue<long>();
-        await WaitUntil(async () => await Scalar<long>(cs, $"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id}") >= 3,
+        await Eventually.Holds("three stored epochs", async () => await Scalar<long>(cs, $"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id}") >= 3,
             TimeSpan.FromMinutes(1), () => worker.AllOutput);
 
         await cluster.StopAsync();
@@ -87,8 +70,8 @@ public sealed class FaultTests
         await cluster.StartAgainAsync();
 
         // The API recovers by itself, and the batch completes.
-        await WaitUntil(async () => (await client.GetAsync($"/batches/{id}")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), () => "API still failing");
-        await WaitUntil(async () => (await client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["batch"]!["status"]!.GetValue<string>() is "completed" or "failed",
+        await Eventually.Holds("the API to answer again", async () => (await client.GetAsync($"/batches/{id}")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+        await Eventually.Holds("the batch to finish", async () => (await client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["batch"]!["status"]!.GetValue<string>() is "completed" or "failed",
             TimeSpan.FromMinutes(4), () => worker.AllOutput);
         Assert.Equal("completed", await Scalar<string>(cs, $"select status from batches where id = {id}"));
         await AssertStoredOnce(cs, id, runs: 3, epochs);
@@ -111,7 +94,7 @@ public sealed class FaultTests
             const int epochs = 3;
             var created = await PostAsync(client, "/batches", Spec("three-workers", epochs, seeds: 6, twoArms: true));
             var id = created.Json!["batch"]!["id"]!.GetValue<long>();
-            await WaitUntil(async () => await db.ScalarAsync<string>($"select status from batches where id = {id}") is "completed" or "failed",
+            await Eventually.Holds("the batch to finish", async () => await db.ScalarAsync<string>($"select status from batches where id = {id}") is "completed" or "failed",
                 TimeSpan.FromMinutes(4), () => string.Join("\n---\n", workers.Select(w => w.AllOutput)));
 
             await AssertStoredOnce(db.ConnectionString, id, runs: 12, epochs);
@@ -137,14 +120,14 @@ public sealed class FaultTests
         using var client = api.CreateClientWithKey();
         await using var worker = ChildProcess.StartWorker(db.ConnectionString);
         var id = (await PostAsync(client, "/batches", Spec("requeue", epochs: 2, seeds: 1, twoArms: false))).Json!["batch"]!["id"]!.GetValue<long>();
-        await WaitUntil(async () => await db.ScalarAsync<string>($"select status from batches where id = {id}") == "completed", TimeSpan.FromMinutes(2), () => worker.AllOutput);
+        await Eventually.Holds("the batch to complete", async () => await db.ScalarAsync<string>($"select status from batches where id = {id}") == "completed", TimeSpan.FromMinutes(2), () => worker.AllOutput);
         const string run = "select row(status, attempt, finished_at, test_accuracy, (select count(*) from epochs e where e.run_id = r.id))::text from runs r";
         var before = await db.ScalarAsync<string>($"{run} where batch_id = {id}");
         var jobId = (await db.ScalarAsync<string>($"select job_id from runs where batch_id = {id}"))!;
 
         // What the dashboard's Requeue button does.
         Assert.True(api.Services.GetRequiredService<IBackgroundJobClient>().Requeue(jobId));
-        await WaitUntil(async () => await db.ScalarAsync<long>($"select count(*) from hangfire.state where jobid = {jobId} and name = 'Succeeded'") == 2,
+        await Eventually.Holds("the job's second Succeeded state", async () => await db.ScalarAsync<long>($"select count(*) from hangfire.state where jobid = {jobId} and name = 'Succeeded'") == 2,
             TimeSpan.FromMinutes(1), () => worker.AllOutput);
 
         Assert.Equal(before, await db.ScalarAsync<string>($"{run} where batch_id = {id}"));

@@ -1,3 +1,4 @@
+using Runner.Tests.Infrastructure;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -8,10 +9,7 @@ namespace Runner.Tests.Hardening;
 /// <summary>Sends raw requests and reads problem responses: status, media type and the fields named.</summary>
 public static class HardeningClient
 {
-    public const string TinyBatch = """
-        {"name": "tiny", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 1, "batchSize": 64, "trainSubset": 256}},
-         "seeds": 2, "queue": "cpu", "data": "synthetic:300"}
-        """;
+    public static readonly string TinyBatch = TinySpec.Of("tiny", seeds: 2, images: 300, trainSubset: 256);
 
     public sealed record Answer(HttpStatusCode Status, string? MediaType, string Body, HttpResponseMessage Response)
     {

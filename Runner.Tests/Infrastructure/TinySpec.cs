@@ -2,17 +2,25 @@ namespace Runner.Tests.Infrastructure;
 
 /// <summary>
 /// The specification of the CPU-scale batch that tests of the service submit: the final preset at width 1/8 in batches of 64, on
-/// synthetic images, one run lasting about a second an epoch on the test machines.
+/// synthetic images, one run lasting about a second an epoch on the test machines. Every test builds its batch here.
 /// </summary>
 public static class TinySpec
 {
-    /// <summary>A specification with the tiny base recipe; <paramref name="more"/> adds members (arms, sequential, …) as JSON text.</summary>
-    public static string Of(string name, int seeds, int epochs = 1, string queue = "cpu", int images = 512, string more = "")
+    /// <summary>The members of a leave-one-out of the EMA: a second arm beside the base.</summary>
+    public const string LeaveOneOutEma = "\"leaveOneOut\": [\"ema\"]";
+
+    /// <summary>
+    /// A specification with the tiny base recipe; <paramref name="more"/> adds members (arms, sequential, priority …) as JSON
+    /// text; <paramref name="data"/> replaces the synthetic images (a path, another data setting).
+    /// </summary>
+    public static string Of(string name, int seeds, int epochs = 1, string queue = "cpu", int images = 512, string more = "",
+        int? trainSubset = null, string? data = null)
     {
         var members = more.Length > 0 ? ", " + more : "";
+        var subset = trainSubset is { } n ? $", \"trainSubset\": {n}" : "";
         return $$$"""
-            {"name": "{{{name}}}", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": {{{epochs}}}, "batchSize": 64}},
-             "seeds": {{{seeds}}}, "queue": "{{{queue}}}", "data": "synthetic:{{{images}}}"{{{members}}}}
+            {"name": "{{{name}}}", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": {{{epochs}}}, "batchSize": 64{{{subset}}}}},
+             "seeds": {{{seeds}}}, "queue": "{{{queue}}}", "data": "{{{data ?? $"synthetic:{images}"}}}"{{{members}}}}
             """;
     }
 }

@@ -58,17 +58,11 @@ public sealed class BrowserTests : IAsyncLifetime
         var url = api.Url;
         using var http = new HttpClient { BaseAddress = new Uri(url) };
 
-        using var submitted = await http.PostAsync("/batches", new StringContent("""
-            {"name": "browser", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": 2, "batchSize": 64}},
-             "leaveOneOut": ["ema"], "seeds": 3, "queue": "cpu", "data": "synthetic:512"}
-            """, Encoding.UTF8, "application/json"));
+        using var submitted = await http.PostAsync("/batches", new StringContent(
+            TinySpec.Of("browser", seeds: 3, epochs: 2, more: TinySpec.LeaveOneOutEma), Encoding.UTF8, "application/json"));
         var id = JsonNode.Parse(await submitted.Content.ReadAsStringAsync())!["batch"]!["id"]!.GetValue<long>();
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while ((await http.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["batch"]!["status"]!.GetValue<string>() != "completed")
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the batch did not complete:\n{worker.AllOutput}");
-            await Task.Delay(200);
-        }
+        await Eventually.Holds("the batch to complete", async () => (await http.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!["batch"]!["status"]!.GetValue<string>() == "completed",
+            TimeSpan.FromMinutes(3), () => worker.AllOutput);
         var analysis = (await http.GetFromJsonAsync<JsonNode>($"/batches/{id}/analysis"))!["analysis"]!;
 
         var dom = await Chromium("--dump-dom", $"{url}/ui/batches/{id}");
