@@ -150,13 +150,11 @@ public static class ConformanceChecks
 
         var check = new Divergence(golden.Name, golden.ResumeAt == golden.Steps ? "last step" : $"steps {golden.ResumeAt}–{golden.Steps}");
         var losses = golden["losses"].data<double>().ToArray();
-        learner.BeginEpoch((golden.ResumeAt - 1) / golden.StepsPerEpoch + 1);
         for (var step = golden.ResumeAt - 1; step < golden.Steps; step++)
         {
             using var scope = NewDisposeScope();
             var batchInEpoch = step % golden.StepsPerEpoch;
-            if (batchInEpoch == 0)
-                learner.BeginEpoch(step / golden.StepsPerEpoch + 1);
+            learner.BeginEpoch(step / golden.StepsPerEpoch + 1); // the resumed step may be inside an epoch
             var (x, y) = golden.Batch(data, step);
             var (_, loss) = learner.Backward(x, y);
             learner.Update(batchInEpoch);
