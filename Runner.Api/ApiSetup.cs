@@ -37,7 +37,7 @@ public static class ApiSetup
         {
             o.SerializerOptions.Converters.Add(new FiniteDoubleConverter());
             // Closed sets (statuses, precisions) are types in the code and their lower-case names in JSON.
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            o.SerializerOptions.Converters.Add(Runner.Core.Validation.JsonNames.Converter);
         });
         builder.Services.AddOptions<WorkersOptions>().BindConfiguration(WorkersOptions.SectionName)
             .Validate(o => o.LostAfterSeconds > 0, $"{WorkersOptions.SectionName}:LostAfterSeconds must be positive.")

@@ -1,5 +1,6 @@
 using Runner.Core.Batches;
 using Runner.Core.Statistics;
+using Runner.Core.Validation;
 using static Runner.Api.Pages.PageFormat;
 
 namespace Runner.Api.Pages;
@@ -10,7 +11,7 @@ public static class BatchText
     public static string ProgressText(BatchDetail detail)
     {
         var r = detail.Batch.Runs;
-        var from = detail.Progress.EstimatedFrom is { } source && source != "finished runs" ? $" (estimated from {source})" : "";
+        var from = detail.Progress.EstimatedFrom is EstimateSource.RunningSteps ? $" (estimated from {JsonNames.Of(EstimateSource.RunningSteps)})" : "";
         var left = detail.Progress.SecondsLeft is { } s && detail.Batch.Status.IsActive() ? $"; about {Duration(s)} left{from}" : "";
         var mean = detail.Progress.MeanRunSeconds is { } m ? $"; {(from.Length > 0 ? "expected" : "mean")} run {Duration(m)}" : "";
         var ahead = detail.RunsAhead is > 0 and var n ? $"; {n} queued runs of other batches go first on the {detail.Batch.Queue} workers" : "";

@@ -42,7 +42,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         """;
 
     /// <summary>
-    /// Stores the batch, its arms, every run and every run's enqueued Hangfire job (<see cref="RunJobs"/>) in
+    /// Stores the batch, its arms, every run and every run's enqueued Hangfire job (<see cref="HangfireJobRows"/>) in
     /// one transaction. With an idempotency key already used, nothing is written and the earlier batch's id
     /// is returned with <c>Created = false</c>. Each run keeps <paramref name="traceParent"/>, the submission's trace
     /// context, for its attempts' spans.
@@ -89,7 +89,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         }
 
         var runs = plan.Runs;
-        var jobIds = await RunJobs.ReserveIdsAsync(connection, tx, queueOptions.SchemaName, runs.Count, ct);
+        var jobIds = await HangfireJobRows.ReserveIdsAsync(connection, tx, queueOptions.SchemaName, runs.Count, ct);
         var created = (await connection.QueryAsync<(long Id, int Position)>(new CommandDefinition("""
             insert into runs (batch_id, arm_id, seed, position, recipe, recipe_hash, job_id, trace_parent)
             select @batchId, a.id, s.seed, s.position, a.recipe, a.recipe_hash, s.job_id::text, @traceParent
@@ -104,7 +104,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
                 positions = runs.Select(r => r.Position).ToArray(), jobIds, traceParent,
             }, tx, cancellationToken: ct))).ToDictionary(r => r.Position, r => r.Id);
         var queue = JobQueues.ForPriority(plan.Queue, plan.Priority);
-        await RunJobs.InsertAsync(connection, tx, queueOptions.SchemaName,
+        await HangfireJobRows.InsertAsync(connection, tx, queueOptions.SchemaName,
             runs.Select(r => new RunToEnqueue(created[r.Position], plan.Name, r.Arm.Name, r.Seed, queue)).ToList(), jobIds, ct);
         await tx.CommitAsync(ct);
         return (batchId.Value, true, requestHash);
@@ -155,8 +155,8 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         if (runs.Count == 0)
             return;
         var schema = queueOptions.SchemaName;
-        var jobIds = await RunJobs.ReserveIdsAsync(connection, tx, schema, runs.Count, ct);
-        await RunJobs.InsertAsync(connection, tx, schema,
+        var jobIds = await HangfireJobRows.ReserveIdsAsync(connection, tx, schema, runs.Count, ct);
+        await HangfireJobRows.InsertAsync(connection, tx, schema,
             runs.Select(r => new RunToEnqueue(r.Id, r.Batch, r.Arm, r.Seed, JobQueues.ForPriority(r.Queue, r.Priority))).ToList(), jobIds, ct);
         await connection.ExecuteAsync(new CommandDefinition("""
             update runs r set job_id = j.job_id::text from unnest(@runIds, @jobIds) as j(run_id, job_id) where r.id = j.run_id
@@ -304,7 +304,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
     }
 
     /// <summary>
-    /// Cancels a batch: the batch, every run not yet finished and those runs' Hangfire jobs (<see cref="RunJobs.DeleteAsync"/>)
+    /// Cancels a batch: the batch, every run not yet finished and those runs' Hangfire jobs (<see cref="HangfireJobRows.DeleteAsync"/>)
     /// in one transaction, a statement per table whatever the batch's size. A running run stops within seconds (its
     /// job's Deleted state cancels it, and its next progress write finds the run cancelled). Finished runs stay as they are.
     /// </summary>
@@ -323,7 +323,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         var jobIds = (await connection.QueryAsync<string?>(new CommandDefinition("""
             update runs set status = 'cancelled', finished_at = now() where batch_id = @id and status in ('queued', 'running') returning job_id
             """, new { id }, tx, cancellationToken: ct))).OfType<string>().Select(long.Parse).ToList();
-        await RunJobs.DeleteAsync(connection, tx, queueOptions.SchemaName, jobIds, jobs.JobExpirationTimeout, ct);
+        await HangfireJobRows.DeleteAsync(connection, tx, queueOptions.SchemaName, jobIds, jobs.JobExpirationTimeout, ct);
         await tx.CommitAsync(ct);
         return (true, true);
     }

@@ -16,7 +16,7 @@ public static class RecipeJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonInput.Strict)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { JsonNames.Converter },
     };
 
     /// <summary>
@@ -46,9 +46,6 @@ public static class RecipeJson
 
     /// <summary>The epochs a stored recipe begins (<see cref="Recipe.EpochCount"/>); 0 without one.</summary>
     public static int EpochCount(JsonNode? recipe) => recipe?["epochs"] is { } epochs ? (int)Math.Ceiling(epochs.GetValue<double>()) : 0;
-
-    /// <summary>A recipe field's value of a closed set as its JSON names it ("cifar10-fast", "before-batch-norm").</summary>
-    public static string Name<T>(T value) where T : struct, Enum => JsonSerializer.SerializeToNode(value, Options)!.GetValue<string>();
 
     public static JsonObject ToNode(Recipe recipe) => JsonSerializer.SerializeToNode(recipe, Options)!.AsObject();
 

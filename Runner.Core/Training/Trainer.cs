@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Runner.Core.Devices;
 using Runner.Core.Recipes;
+using Runner.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -117,7 +118,7 @@ public static class Trainer
         if (recipe.Precision == Precision.Fp16 && data.Device.type != DeviceType.CUDA)
             return "Invalid recipe: precision: fp16 needs a CUDA device; use auto or fp32 on the CPU.";
         if (recipe.Normalisation != data.Normalisation)
-            return $"Invalid recipe: normalisation: the data on the device is normalised as {RecipeJson.Name(data.Normalisation)}, the recipe asks for {RecipeJson.Name(recipe.Normalisation)}.";
+            return $"Invalid recipe: normalisation: the data on the device is normalised as {JsonNames.Of(data.Normalisation)}, the recipe asks for {JsonNames.Of(recipe.Normalisation)}.";
         var count = TrainCount(recipe, data);
         return count < recipe.BatchSize ? $"Invalid recipe: batchSize: {recipe.BatchSize} is larger than the {count} training images." : null;
     }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Runner.Core.Batches;
+using Runner.Core.Validation;
 
 namespace Runner.Tests.Batches;
 
@@ -14,7 +16,7 @@ public sealed class ProgressEstimateTests
 
         Assert.Equal(100, estimate.MeanRunSeconds!.Value, 9);
         Assert.Equal(4 * 100 + 70, estimate.SecondsLeft!.Value, 9);
-        Assert.Equal("the steps of running runs", estimate.EstimatedFrom);
+        Assert.Equal(EstimateSource.RunningSteps, estimate.EstimatedFrom);
     }
 
     [Fact]
@@ -24,7 +26,7 @@ public sealed class ProgressEstimateTests
 
         Assert.Equal(80, estimate.MeanRunSeconds!.Value, 9);
         Assert.Equal(3 * 80 + 30, estimate.SecondsLeft!.Value, 9); // the running run: 30 s more at its own pace
-        Assert.Equal("finished runs", estimate.EstimatedFrom);
+        Assert.Equal(EstimateSource.FinishedRuns, estimate.EstimatedFrom);
     }
 
     [Fact]
@@ -34,5 +36,15 @@ public sealed class ProgressEstimateTests
 
         Assert.Null(estimate.SecondsLeft);
         Assert.Null(estimate.EstimatedFrom);
+    }
+
+    [Fact]
+    public void The_source_keeps_its_name_on_the_wire()
+    {
+        var api = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { JsonNames.Converter } };
+
+        Assert.Contains("\"estimatedFrom\":\"the steps of running runs\"", JsonSerializer.Serialize(BatchProgressEstimate.For(Counts, [], [new RunningRun(30, 0.3)]), api));
+        Assert.Contains("\"estimatedFrom\":\"finished runs\"", JsonSerializer.Serialize(BatchProgressEstimate.For(Counts, [80], []), api));
+        Assert.Equal("airbench", JsonNames.Of(Runner.Core.Recipes.Normalisation.Airbench));
     }
 }

@@ -15,11 +15,11 @@ public sealed record RunToEnqueue(long RunId, string Batch, string Arm, long See
 /// batch, its runs and their jobs are stored together or not at all, with one statement per table
 /// however many runs there are. The rows are what Hangfire.PostgreSql writes for
 /// <c>BackgroundJobClient.Enqueue</c> (job, Enqueued state, queue entry, a NOTIFY that wakes idle workers;
-/// <c>RunJobsTests</c> compares them), serialised by Hangfire's own serializers. Job ids are taken from the
+/// <c>HangfireJobRowsTests</c> compares them), serialised by Hangfire's own serializers. Job ids are taken from the
 /// job table's sequence and handed out in run order, because workers take a queue's jobs in job-id order
 /// and the interleaved run order (seed by seed across arms) rests on it.
 /// </summary>
-public static class RunJobs
+public static class HangfireJobRows
 {
     public const string EnqueuedReason = "Run of an ablation batch";
 
@@ -63,7 +63,7 @@ public static class RunJobs
     /// <summary>
     /// Deletes runs' jobs inside the caller's transaction, one statement per table however many there are: the rows
     /// <c>BackgroundJobClient.Delete</c> writes (a Deleted state with its time, the job's state and expiry, the deleted
-    /// counters the dashboard's history reads; <c>RunJobsTests</c> compares them), and also the queue entries no worker
+    /// counters the dashboard's history reads; <c>HangfireJobRowsTests</c> compares them), and also the queue entries no worker
     /// has fetched yet, which Hangfire leaves for a worker to fetch and discard. A worker already running one sees its
     /// Deleted state and stops it; a worker taking one at the same moment finds its run cancelled (the runs table decides).
     /// Jobs already deleted are left as they are.

@@ -11,7 +11,7 @@ namespace Runner.Tests.Batches;
 /// jobs Hangfire itself would have enqueued, as Hangfire reads them back.
 /// </summary>
 [Collection(ApiCollection.Name)]
-public sealed class RunJobsTests
+public sealed class HangfireJobRowsTests
 {
     [Fact]
     public async Task Jobs_written_with_their_runs_are_the_jobs_Hangfire_would_enqueue()
@@ -19,15 +19,15 @@ public sealed class RunJobsTests
         await using var db = await TestDatabase.CreateMigratedAsync();
         await using var api = new ApiFactory(db.ConnectionString);
         var run = new RunToEnqueue(7, "study", "no-ema", 3, "cpu-2-normal");
-        var theirs = api.Services.GetRequiredService<IBackgroundJobClient>().Create(RunJobs.Job(run), new Hangfire.States.EnqueuedState(run.Queue));
+        var theirs = api.Services.GetRequiredService<IBackgroundJobClient>().Create(HangfireJobRows.Job(run), new Hangfire.States.EnqueuedState(run.Queue));
 
         long ours;
         await using (var connection = new NpgsqlConnection(db.ConnectionString))
         {
             await connection.OpenAsync();
             await using var tx = await connection.BeginTransactionAsync();
-            ours = (await RunJobs.ReserveIdsAsync(connection, tx, "hangfire", 1, default))[0];
-            await RunJobs.InsertAsync(connection, tx, "hangfire", [run], [ours], default);
+            ours = (await HangfireJobRows.ReserveIdsAsync(connection, tx, "hangfire", 1, default))[0];
+            await HangfireJobRows.InsertAsync(connection, tx, "hangfire", [run], [ours], default);
             await tx.CommitAsync();
         }
 
@@ -55,8 +55,8 @@ public sealed class RunJobsTests
         var client = api.Services.GetRequiredService<IBackgroundJobClient>();
         var storage = api.Services.GetRequiredService<JobStorage>();
         var run = new RunToEnqueue(7, "study", "no-ema", 3, "cpu-2-normal");
-        var theirs = client.Create(RunJobs.Job(run), new Hangfire.States.EnqueuedState(run.Queue));
-        var ours = new[] { client.Create(RunJobs.Job(run), new Hangfire.States.EnqueuedState(run.Queue)), client.Create(RunJobs.Job(run), new Hangfire.States.EnqueuedState(run.Queue)) };
+        var theirs = client.Create(HangfireJobRows.Job(run), new Hangfire.States.EnqueuedState(run.Queue));
+        var ours = new[] { client.Create(HangfireJobRows.Job(run), new Hangfire.States.EnqueuedState(run.Queue)), client.Create(HangfireJobRows.Job(run), new Hangfire.States.EnqueuedState(run.Queue)) };
         client.Delete(theirs);
 
         async Task DeleteOurs()
@@ -64,7 +64,7 @@ public sealed class RunJobsTests
             await using var connection = new NpgsqlConnection(db.ConnectionString);
             await connection.OpenAsync();
             await using var tx = await connection.BeginTransactionAsync();
-            await RunJobs.DeleteAsync(connection, tx, "hangfire", ours.Select(long.Parse).ToList(), storage.JobExpirationTimeout, default);
+            await HangfireJobRows.DeleteAsync(connection, tx, "hangfire", ours.Select(long.Parse).ToList(), storage.JobExpirationTimeout, default);
             await tx.CommitAsync();
         }
         await DeleteOurs();
