@@ -1,3 +1,5 @@
+using Runner.Core.Validation;
+
 namespace Runner.Core.Batches;
 
 /// <summary>The statuses of a batch (stored in <c>batches.status</c> and written in JSON by their lower-case names).</summary>
@@ -34,9 +36,9 @@ public static class Statuses
     public static bool IsActive(this BatchStatus status) => status is BatchStatus.Queued or BatchStatus.Running;
 
     /// <summary>The name as stored and shown: "queued", "succeeded".</summary>
-    public static string Name(this BatchStatus status) => status.ToString().ToLowerInvariant();
+    public static string Name(this BatchStatus status) => JsonNames.Of(status);
 
-    public static string Name(this RunStatus status) => status.ToString().ToLowerInvariant();
+    public static string Name(this RunStatus status) => JsonNames.Of(status);
 
     /// <summary>A batch status by its name; null for anything else (a query's filter).</summary>
     public static BatchStatus? BatchStatusNamed(string? name) => AllBatch.Cast<BatchStatus?>().FirstOrDefault(s => s!.Value.Name() == name);

@@ -1,3 +1,4 @@
+using Runner.Core.Validation;
 using System.Data;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -136,5 +137,5 @@ public static class SequentialLooks
             """, new { batchId, arm, reason }, tx, cancellationToken: ct));
     }
 
-    public static string Name(SequentialDecision decision) => decision.ToString().ToLowerInvariant();
+    public static string Name(SequentialDecision decision) => JsonNames.Of(decision);
 }

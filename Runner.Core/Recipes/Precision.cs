@@ -1,3 +1,5 @@
+using Runner.Core.Validation;
+
 namespace Runner.Core.Recipes;
 
 /// <summary>The arithmetic a run trains in (JSON "auto", "fp32", "fp16").</summary>
@@ -21,5 +23,5 @@ public static class PrecisionChoice
         var p => p,
     };
 
-    public static string Name(this Precision precision) => precision.ToString().ToLowerInvariant();
+    public static string Name(this Precision precision) => JsonNames.Of(precision);
 }

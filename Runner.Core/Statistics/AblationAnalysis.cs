@@ -1,3 +1,4 @@
+using Runner.Core.Validation;
 using System.Globalization;
 
 namespace Runner.Core.Statistics;
@@ -156,13 +157,9 @@ public static class AblationAnalysis
 
     public static string Format(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 
-    public static string Name(Correction c) => c switch
-    {
-        Correction.BenjaminiHochberg => "benjamini-hochberg",
-        _ => c.ToString().ToLowerInvariant(),
-    };
+    public static string Name(Correction c) => JsonNames.Of(c);
 
-    public static string Name(UnpairedTest t) => t.ToString().ToLowerInvariant();
+    public static string Name(UnpairedTest t) => JsonNames.Of(t);
 
-    public static string Name(Goal g) => g.ToString().ToLowerInvariant();
+    public static string Name(Goal g) => JsonNames.Of(g);
 }
