@@ -16,8 +16,6 @@ public static class Golden
     private static readonly Dictionary<GoldenSet, Lazy<DeviceData>> Inputs = Sets.ToDictionary(s => s, s =>
         new Lazy<DeviceData>(() => new DeviceData(s.Inputs(SharedCifar.Data.Value), torch.CPU, s.Normalisation)));
 
-    public static readonly Lazy<DeviceData> Data = Inputs[Set];
-
     /// <summary>Every trajectory's name (unique across the sets).</summary>
     public static IEnumerable<string> Trajectories => Sets.SelectMany(s => s.Trajectories);
 
