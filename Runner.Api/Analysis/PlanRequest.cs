@@ -23,6 +23,10 @@ public sealed record PlanRequest(double? Sd, double? Difference = null, int? Run
         ? list.Select(n => n!.GetValue<int>()).ToList()
         : null;
 
+    /// <summary>The spending asked for, or the default; a name that is none adds an error.</summary>
+    internal Spending SpendingOf(IDictionary<string, string[]> errors) =>
+        AnalysisNames.Choose(Spending, "spending", errors, SequentialDesign.DefaultSpending, AnalysisNames.Spendings);
+
     public Dictionary<string, string[]> Validate()
     {
         var errors = new Dictionary<string, string[]>();
@@ -45,7 +49,7 @@ public sealed record PlanRequest(double? Sd, double? Difference = null, int? Run
             errors["looks"] = [$"Give a number of looks, 1 to {SequentialDesign.MaxLooks}, or the seeds per arm at each look (at most {SequentialDesign.MaxLooks}, increasing from at least 2 up to {MaxRunsPerArm}), e.g. [10, 20, 30, 40, 50]."];
         else if (Looks is not null && Difference is null)
             errors["difference"] = ["A sequential design is sized for a difference; give one."];
-        AnalysisNames.Choose(Spending, "spending", errors, Core.Statistics.Spending.OBrienFleming, AnalysisNames.Spendings);
+        SpendingOf(errors);
         return errors;
     }
 }
@@ -56,18 +60,17 @@ public sealed record PlanResult(double Sd, double Power, double Alpha, double? D
 {
     public static PlanResult For(PlanRequest r)
     {
-        var (sd, power) = (r.Sd!.Value, r.Power ?? AnalysisSettings.Default.Power);
-        var alpha = (1 - (r.Level ?? AnalysisSettings.Default.Level)) / (r.Comparisons ?? 1);
+        var (sd, power, level, comparisons) = (r.Sd!.Value, r.Power ?? AnalysisSettings.Default.Power, r.Level ?? AnalysisSettings.Default.Level, r.Comparisons ?? 1);
+        var alpha = (1 - level) / comparisons;
+        var spending = r.SpendingOf(new Dictionary<string, string[]>());
         return new PlanResult(sd, power, alpha, r.Difference,
             r.Difference is { } d ? PowerAnalysis.RunsPerArm(d, sd, alpha, power) : null,
             r.RunsPerArm,
             r.RunsPerArm is { } n && r.Difference is { } diff ? PowerAnalysis.Power(n, diff, sd, alpha) : null,
             r.RunsPerArm is { } m ? PowerAnalysis.MinimumDetectableDifference(m, sd, alpha, power) : null,
             r.Difference is not { } delta ? null
-                : r.LookCount() is { } looks ? SequentialPlanning.For(sd, delta, power, 1 - (r.Level ?? AnalysisSettings.Default.Level), r.Comparisons ?? 1, looks, SpendingOf(r))
-                : r.SeedsAtLooks() is { } seeds ? SequentialPlanning.At(sd, delta, power, 1 - (r.Level ?? AnalysisSettings.Default.Level), r.Comparisons ?? 1, seeds, SpendingOf(r))
+                : r.LookCount() is { } looks ? SequentialPlanning.For(sd, delta, power, 1 - level, comparisons, looks, spending)
+                : r.SeedsAtLooks() is { } seeds ? SequentialPlanning.At(sd, delta, power, 1 - level, comparisons, seeds, spending)
                 : null);
     }
-
-    private static Spending SpendingOf(PlanRequest r) => AnalysisNames.ValueOf(r.Spending ?? "obrien-fleming", AnalysisNames.Spendings);
 }

@@ -157,7 +157,7 @@ public static class BatchesApi
         var chosen = Metric.Find(metric ?? batch.Metric);
         if (chosen is null)
             errors["metric"] = [Metric.Unknown(metric)];
-        var defaults = BatchAnalysis.Defaults(batch, chosen ?? Metric.Find(batch.Metric)!);
+        var defaults = batch.Settings(chosen ?? Metric.Find(batch.Metric)!);
         var settings = defaults with
         {
             Level = QueryValue.Double(level, "level", AnalysisSettings.MinLevel, AnalysisSettings.MaxLevel, errors) ?? defaults.Level,
@@ -176,12 +176,13 @@ public static class BatchesApi
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
-        var samples = await store.SamplesAsync(id, chosen!, ct);
+        var reading = await BatchAnalysisReading.LoadAsync(store, batch, chosen!, settings, ct);
+        if (reading.Refused is { } refused)
+            return TypedResults.ValidationProblem(refused);
+        RunnerMetrics.AnalysisDuration.Record(clock.Elapsed.TotalSeconds);
         var text = format == "text" || (format is null && AnalysisApi.WantsText(http));
-        if (design is not null)
+        if (reading.Factorial is { } factorial)
         {
-            var factorial = FactorialBatchAnalysis.For(batch, design, samples, chosen!, settings.Level, settings.Correction);
-            RunnerMetrics.AnalysisDuration.Record(clock.Elapsed.TotalSeconds);
             if (format == "csv" || (format is null && http.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))))
             {
                 http.HttpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"batch-{id}-effects.csv\"";
@@ -189,10 +190,7 @@ public static class BatchesApi
             }
             return text ? TypedResults.Text(FactorialTable.Render(factorial), "text/plain; charset=utf-8") : TypedResults.Ok(factorial);
         }
-        if (AblationAnalysis.Validate(samples, batch.Baseline, settings) is { Count: > 0 } refused)
-            return TypedResults.ValidationProblem(refused);
-        var analysis = BatchAnalysis.For(batch, samples, settings, chosen!, await store.ProvenanceAsync(id, ct));
-        RunnerMetrics.AnalysisDuration.Record(clock.Elapsed.TotalSeconds);
+        var analysis = reading.Ablation!;
         return text
             ? TypedResults.Text($"{analysis.Batch} (batch {analysis.BatchId}): {analysis.BasedOn}\n\n{AnalysisTable.Render(analysis.Analysis)}", "text/plain; charset=utf-8")
             : TypedResults.Ok(analysis);

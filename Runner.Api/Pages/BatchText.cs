@@ -26,7 +26,8 @@ public static class BatchText
     {
         var t = c.Test;
         var level = Pct(analysis.Level * 100);
-        var correction = analysis.Correction.Length == 0 ? "" : char.ToUpperInvariant(analysis.Correction[0]) + analysis.Correction[1..];
+        var name = JsonNames.Of(analysis.Correction);
+        var correction = char.ToUpperInvariant(name[0]) + name[1..];
         var interval = t.CiLow is { } lo && t.CiHigh is { } hi ? $" ({level}% CI {format.Difference(lo)} … {format.Difference(hi)})" : "";
         var p = c.PAdjusted is { } adjusted ? $", {correction} p = {MetricFormat.P(adjusted)}" : "";
         var paired = c.Paired?.PTwoSided is { } pp ? $" (paired p = {MetricFormat.P(pp)})" : "";

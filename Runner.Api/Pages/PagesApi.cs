@@ -78,11 +78,10 @@ public static class PagesApi
         foreach (var batch in items.Where(b => b.Runs.Succeeded > 0))
         {
             var metric = Metric.Find(batch.Metric)!;
-            var samples = await store.SamplesAsync(batch.Id, metric, ct);
-            var defaults = BatchAnalysis.Defaults(batch, metric);
-            var headline = batch.Design is { } design
-                ? BatchText.ListHeadline(FactorialBatchAnalysis.For(batch, design, samples, metric, defaults.Level, defaults.Correction), MetricFormat.For(metric))
-                : BatchText.ListHeadline(BatchAnalysis.For(batch, samples, defaults, metric).Analysis, MetricFormat.For(metric));
+            var reading = await BatchAnalysisReading.LoadAsync(store, batch, metric, batch.Settings(metric), ct);
+            var headline = reading.Factorial is { } factorial ? BatchText.ListHeadline(factorial, MetricFormat.For(metric))
+                : reading.Ablation is { } ablation ? BatchText.ListHeadline(ablation.Analysis, MetricFormat.For(metric))
+                : null;
             if (headline is not null)
                 headlines[batch.Id] = headline;
         }
@@ -104,11 +103,8 @@ public static class PagesApi
         if (await store.DetailAsync(id, ct) is not { } detail)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no batch {id}.");
         var chosen = Metric.Find(metric) ?? Metric.Find(detail.Batch.Metric)!;
-        var samples = await store.SamplesAsync(id, chosen, ct);
-        var defaults = BatchAnalysis.Defaults(detail.Batch, chosen);
-        var factorial = detail.Batch.Design is { } design ? FactorialBatchAnalysis.For(detail.Batch, design, samples, chosen, defaults.Level, defaults.Correction) : null;
-        var analysis = factorial is null ? BatchAnalysis.For(detail.Batch, samples, defaults, chosen, await store.ProvenanceAsync(id, ct)) : null;
-        var model = new BatchPageModel(detail, await store.RunsAsync(id, null, null, ct), analysis, chosen, await store.EpochsAsync(id, ct), factorial);
+        var reading = await BatchAnalysisReading.LoadAsync(store, detail.Batch, chosen, detail.Batch.Settings(chosen), ct);
+        var model = new BatchPageModel(detail, await store.RunsAsync(id, null, null, ct), reading.Ablation, chosen, await store.EpochsAsync(id, ct), reading.Factorial);
         return Page<BatchPage>(new { Model = model });
     }
 }

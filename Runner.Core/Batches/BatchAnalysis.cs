@@ -8,19 +8,6 @@ namespace Runner.Core.Batches;
 /// </summary>
 public sealed record BatchAnalysis(long BatchId, string Batch, BatchStatus Status, int RunsTotal, int RunsFinished, int RunsUsed, string BasedOn, AnalysisResult Analysis)
 {
-    /// <summary>
-    /// The batch's own analysis settings for a metric: its level, correction and test, the metric's goal, and
-    /// its equivalence margin when the metric is the batch's own (a margin is in that metric's units).
-    /// </summary>
-    public static AnalysisSettings Defaults(BatchRecord batch, Metric metric) => new()
-    {
-        Level = batch.Level,
-        Margin = metric.Name == batch.Metric ? batch.Margin : null,
-        Correction = AnalysisNames.ValueOf(batch.Correction, AnalysisNames.Corrections),
-        Test = AnalysisNames.ValueOf(batch.Test, AnalysisNames.Tests),
-        Goal = metric.Goal,
-    };
-
     /// <param name="provenance">Where each arm's runs ran and in what precision: the analysis notes when that is not the same throughout.</param>
     public static BatchAnalysis For(BatchRecord batch, IReadOnlyList<ArmSamples> arms, AnalysisSettings settings, Metric metric, IReadOnlyList<RunProvenance>? provenance = null)
     {

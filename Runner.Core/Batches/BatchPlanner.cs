@@ -204,7 +204,7 @@ public static partial class BatchPlanner
         }
         else
             errors["sequential.looks"] = [$"Give a number of looks (e.g. 5) or the seeds per arm at each look (e.g. [10, 20, 30, 40, 50]), at most {SequentialDesign.MaxLooks}."];
-        var spending = AnalysisNames.Choose(spec.Spending, "sequential.spending", errors, Spending.OBrienFleming, AnalysisNames.Spendings);
+        var spending = AnalysisNames.Choose(spec.Spending, "sequential.spending", errors, SequentialDesign.DefaultSpending, AnalysisNames.Spendings);
         if (spec.Margin is { } margin && !(margin > 0 && margin <= AnalysisSettings.MaxMagnitude))
             errors["sequential.margin"] = [$"{margin} is not an equivalence margin; give a positive number in the metric's units."];
         if (comparisons < 1)

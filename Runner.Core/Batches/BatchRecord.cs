@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Runner.Core.Factorial;
+using Runner.Core.Statistics;
 
 namespace Runner.Core.Batches;
 
@@ -15,8 +16,8 @@ public sealed record BatchRecord
     public string Metric { get; init; } = "";
     public double Level { get; init; }
     public double? Margin { get; init; }
-    public string Correction { get; init; } = "";
-    public string Test { get; init; } = "";
+    public Correction Correction { get; init; }
+    public UnpairedTest Test { get; init; }
     public string Queue { get; init; } = "";
     public string Priority { get; init; } = "";
     public string? Data { get; init; }
@@ -34,6 +35,19 @@ public sealed record BatchRecord
     public DateTime? FinishedAt { get; init; }
     public DateTime? CancelledAt { get; init; }
     public RunCounts Runs { get; init; } = new();
+
+    /// <summary>
+    /// The batch's own analysis settings for a metric: its level, correction and test, the metric's goal, and
+    /// its equivalence margin when the metric is the batch's own (a margin is in that metric's units).
+    /// </summary>
+    public AnalysisSettings Settings(Metric metric) => AnalysisSettings.Default with
+    {
+        Level = Level,
+        Margin = metric.Name == Metric ? Margin : null,
+        Correction = Correction,
+        Test = Test,
+        Goal = metric.Goal,
+    };
 }
 
 /// <summary>How many of a batch's runs are in each status.</summary>

@@ -7,6 +7,7 @@ using Runner.Core.Factorial;
 using Runner.Core.Queueing;
 using Runner.Core.Recipes;
 using Runner.Core.Statistics;
+using Runner.Core.Validation;
 
 namespace Runner.Core.Batches;
 
@@ -14,8 +15,9 @@ namespace Runner.Core.Batches;
 public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, JobStorage jobs)
 {
     private const string BatchColumns = """
-        b.id, b.name, b.status, b.seeds, b.baseline, b.metric, b.level, b.margin, b.correction, b.test, b.queue, b.priority, b.data, b.factorial::text as Factorial,
+        b.id, b.name, b.status, b.seeds, b.baseline, b.metric, b.level, b.margin, b.queue, b.priority, b.data, b.factorial::text as Factorial,
         b.created_at as CreatedAt, b.started_at as StartedAt, b.finished_at as FinishedAt, b.cancelled_at as CancelledAt,
+        b.correction, b.test,
         c.Total, c.Queued, c.Running, c.Succeeded, c.Failed, c.Cancelled
         """;
 
@@ -61,7 +63,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
             new
             {
                 plan.Name, Spec = spec.ToJsonString(), Seeds = plan.Seeds.ToArray(), plan.Baseline, Metric = plan.Metric.Name, plan.Level, plan.Margin,
-                Correction = AnalysisNames.NameOf(plan.Correction, AnalysisNames.Corrections), Test = AnalysisNames.NameOf(plan.Test, AnalysisNames.Tests),
+                Correction = JsonNames.Of(plan.Correction), Test = JsonNames.Of(plan.Test),
                 plan.Queue, plan.Priority, plan.Data, idempotencyKey, requestHash,
                 Sequential = plan.Sequential is { } design ? SequentialLooks.DesignJson(design) : null,
                 Factorial = plan.Factorial?.ToJson().ToJsonString(),
@@ -205,9 +207,16 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         return (items, total);
     }
 
+    // Dapper parses an enum from text by its C# name and skips type handlers for enums (DapperLib/Dapper#259), so the
+    // stored names of the correction and test are read as text and parsed by their own names here.
     private static async Task<IReadOnlyList<BatchRecord>> Query(NpgsqlConnection connection, string sql, object parameters, CancellationToken ct) =>
-        (await connection.QueryAsync<BatchRecord, RunCounts, BatchRecord>(new CommandDefinition(sql, parameters, cancellationToken: ct),
-            (batch, counts) => batch with { Runs = counts }, splitOn: "Total")).ToList();
+        (await connection.QueryAsync<BatchRecord, StoredNames, RunCounts, BatchRecord>(new CommandDefinition(sql, parameters, cancellationToken: ct),
+            (batch, names, counts) => batch with
+            {
+                Correction = JsonNames.Parse<Correction>(names.Correction), Test = JsonNames.Parse<UnpairedTest>(names.Test), Runs = counts,
+            }, splitOn: "correction,Total")).ToList();
+
+    private sealed record StoredNames(string Correction, string Test);
 
     public async Task<BatchDetail?> DetailAsync(long id, CancellationToken ct)
     {

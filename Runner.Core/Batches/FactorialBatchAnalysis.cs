@@ -9,7 +9,7 @@ namespace Runner.Core.Batches;
 /// </summary>
 public sealed record FactorialBatchAnalysis(
     long BatchId, string Batch, BatchStatus Status, int RunsTotal, int RunsFinished, int RunsUsed, string BasedOn, string Metric, double Level,
-    string Correction, FactorialDescription Design, FactorialResult Analysis)
+    Correction Correction, FactorialDescription Design, FactorialResult Analysis)
 {
     /// <param name="arms">The batch's arms in position order: arm i ran configuration i.</param>
     public static FactorialBatchAnalysis For(BatchRecord batch, FactorialPlan plan, IReadOnlyList<ArmSamples> arms, Metric metric, double level, Correction correction)
@@ -22,6 +22,6 @@ public sealed record FactorialBatchAnalysis(
         if (missing > 0)
             result = result with { Notes = [.. result.Notes, $"{missing} runs without a value (failed, cancelled or missing) left out; the design is then unbalanced and the estimates no longer independent."] };
         return new FactorialBatchAnalysis(batch.Id, batch.Name, batch.Status, batch.Runs.Total, batch.Runs.Finished, observations.Count, basedOn, metric.Name, level,
-            AnalysisNames.NameOf(correction, AnalysisNames.Corrections), FactorialDescription.Of(plan), result);
+            correction, FactorialDescription.Of(plan), result);
     }
 }

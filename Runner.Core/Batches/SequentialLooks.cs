@@ -38,7 +38,7 @@ public static class SequentialLooks
     public static string DesignJson(SequentialDesign design) => new JsonObject
     {
         ["looks"] = new JsonArray(design.Looks.Select(n => (JsonNode?)n).ToArray()),
-        ["spending"] = AnalysisNames.NameOf(design.Spending, AnalysisNames.Spendings),
+        ["spending"] = JsonNames.Of(design.Spending),
         ["margin"] = design.Margin,
         ["paired"] = design.Paired,
     }.ToJsonString();
@@ -47,7 +47,7 @@ public static class SequentialLooks
     {
         var node = JsonNode.Parse(json)!;
         return new SequentialDesign(node["looks"]!.AsArray().Select(n => n!.GetValue<int>()).ToList(),
-            AnalysisNames.ValueOf(node["spending"]!.GetValue<string>(), AnalysisNames.Spendings), 1 - level, comparisons, node["margin"]?.GetValue<double>(),
+            JsonNames.Parse<Spending>(node["spending"]!.GetValue<string>()), 1 - level, comparisons, node["margin"]?.GetValue<double>(),
             node["paired"]?.GetValue<bool>() ?? false);
     }
 
@@ -64,7 +64,7 @@ public static class SequentialLooks
             "select id, name, is_baseline, decision from arms where batch_id = @batchId order by position", new { batchId }, tx, cancellationToken: ct))).ToList();
         var design = Design(batch.Sequential, batch.Level, arms.Count - 1);
         var metric = Metric.Find(batch.Metric)!;
-        var test = AnalysisNames.ValueOf(batch.Test, AnalysisNames.Tests);
+        var test = JsonNames.Parse<UnpairedTest>(batch.Test);
         var runs = (await connection.QueryAsync<(long ArmId, long Seed, string Status, double? Value)>(new CommandDefinition(
             $"select arm_id, seed, status, {metric.Column} from runs where batch_id = @batchId", new { batchId }, tx, cancellationToken: ct))).ToList();
         var history = (await connection.QueryAsync<string>(new CommandDefinition(

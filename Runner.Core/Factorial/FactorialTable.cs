@@ -1,6 +1,7 @@
 using System.Globalization;
 using Runner.Core.Batches;
 using Runner.Core.Statistics;
+using Runner.Core.Validation;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 using static Runner.Core.Statistics.AnalysisTable;
@@ -16,8 +17,9 @@ public static class FactorialTable
     {
         var level = $"{(a.Level * 100).ToString("0.##", CultureInfo.InvariantCulture)}%";
         var d = a.Design;
+        var correction = JsonNames.Of(a.Correction);
         yield return new Text($"{a.Batch} (batch {a.BatchId}): {a.BasedOn}\n\nFactorial analysis of {a.Metric}: {d.Design}; errors from "
-            + $"{(a.Analysis.ErrorEstimate == ErrorEstimate.Lenth ? "Lenth's pseudo standard error" : "the residual")} on {F(a.Analysis.Df)} df; {a.Correction} within each family; {level} intervals.\n\n");
+            + $"{(a.Analysis.ErrorEstimate == ErrorEstimate.Lenth ? "Lenth's pseudo standard error" : "the residual")} on {F(a.Analysis.Df)} df; {correction} within each family; {level} intervals.\n\n");
 
         var factors = new Table().Border(TableBorder.Simple).AddColumns("letter", "factor", "low", "high", "base");
         foreach (var f in d.Factors)
@@ -30,7 +32,7 @@ public static class FactorialTable
         {
             if (effects.Count == 0)
                 continue;
-            var table = new Table().Border(TableBorder.Simple).AddColumns(title, "meaning", "aliases", "effect", "se", $"{level} CI", "t", "df", "p", $"p ({a.Correction})", "significant");
+            var table = new Table().Border(TableBorder.Simple).AddColumns(title, "meaning", "aliases", "effect", "se", $"{level} CI", "t", "df", "p", $"p ({correction})", "significant");
             foreach (var e in effects)
                 Row(table, e.Term, e.Label, string.Join(" = ", e.AliasChain), F(e.Estimate), F(e.StandardError), Interval(e.Lower, e.Upper), F(e.T), F(e.Df), P(e.P),
                     P(e.AdjustedP), e.Significant ? "yes" : "no");

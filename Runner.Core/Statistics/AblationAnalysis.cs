@@ -1,4 +1,3 @@
-using Runner.Core.Validation;
 using System.Globalization;
 
 namespace Runner.Core.Statistics;
@@ -73,7 +72,7 @@ public static class AblationAnalysis
         var planning = Plan(results, sd, sdSource, planningAlpha, settings);
         var used = results.Sum(r => r.Summary.N);
         var excluded = results.Sum(r => r.Missing + r.Failed + r.Cancelled);
-        return new AnalysisResult(metric, baselineArm, settings.Level, Name(settings.Correction), Name(settings.Test), Name(settings.Goal), settings.Margin,
+        return new AnalysisResult(metric, baselineArm, settings.Level, settings.Correction, settings.Test, settings.Goal, settings.Margin,
             used, excluded, results, comparisons, planning, notes);
     }
 
@@ -156,10 +155,4 @@ public static class AblationAnalysis
     private static string Runs(int n) => n == 1 ? "1 run" : $"{n} runs";
 
     public static string Format(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
-
-    public static string Name(Correction c) => JsonNames.Of(c);
-
-    public static string Name(UnpairedTest t) => JsonNames.Of(t);
-
-    public static string Name(Goal g) => JsonNames.Of(g);
 }

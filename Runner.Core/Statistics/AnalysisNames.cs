@@ -1,21 +1,22 @@
+using Runner.Core.Validation;
+
 namespace Runner.Core.Statistics;
 
-/// <summary>The names users give the analysis settings (in JSON and query strings), shared by every endpoint.</summary>
+/// <summary>
+/// The names users may give the analysis settings (in JSON and query strings), shared by every endpoint: each
+/// set's own names (<see cref="JsonNames"/>), with "bh" for Benjamini–Hochberg and the comparison's two names.
+/// </summary>
 public static class AnalysisNames
 {
-    public static readonly IReadOnlyList<(string Name, Correction Value)> Corrections =
-    [
-        ("holm", Correction.Holm), ("benjamini-hochberg", Correction.BenjaminiHochberg), ("bh", Correction.BenjaminiHochberg),
-        ("bonferroni", Correction.Bonferroni), ("none", Correction.None),
-    ];
+    public static readonly IReadOnlyList<(string Name, Correction Value)> Corrections = [.. JsonNames.All<Correction>(), ("bh", Correction.BenjaminiHochberg)];
 
-    public static readonly IReadOnlyList<(string Name, UnpairedTest Value)> Tests = [("welch", UnpairedTest.Welch), ("student", UnpairedTest.Student)];
+    public static readonly IReadOnlyList<(string Name, UnpairedTest Value)> Tests = JsonNames.All<UnpairedTest>();
 
     public static readonly IReadOnlyList<(string Name, bool Value)> Comparisons = [("baseline", false), ("all-pairs", true)];
 
-    public static readonly IReadOnlyList<(string Name, Goal Value)> Goals = [("maximize", Goal.Maximize), ("minimize", Goal.Minimize)];
+    public static readonly IReadOnlyList<(string Name, Goal Value)> Goals = JsonNames.All<Goal>();
 
-    public static readonly IReadOnlyList<(string Name, Spending Value)> Spendings = [("obrien-fleming", Spending.OBrienFleming), ("pocock", Spending.Pocock)];
+    public static readonly IReadOnlyList<(string Name, Spending Value)> Spendings = JsonNames.All<Spending>();
 
     /// <summary>The value named by <paramref name="text"/>; an unknown name adds an error for <paramref name="field"/>.</summary>
     public static T Choose<T>(string? text, string field, IDictionary<string, string[]> errors, T fallback, IReadOnlyList<(string Name, T Value)> choices)
@@ -28,11 +29,4 @@ public static class AnalysisNames
         errors[field] = [$"'{text}' is not one of: {string.Join(", ", choices.Select(c => c.Name))}."];
         return fallback;
     }
-
-    /// <summary>The value of a name known to be valid (one stored after validation).</summary>
-    public static T ValueOf<T>(string name, IReadOnlyList<(string Name, T Value)> choices) =>
-        choices.First(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)).Value;
-
-    public static string NameOf<T>(T value, IReadOnlyList<(string Name, T Value)> choices) =>
-        choices.First(c => EqualityComparer<T>.Default.Equals(c.Value, value)).Name;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Runner.Core.Validation;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -29,7 +30,8 @@ public static class AnalysisTable
     public static IEnumerable<IRenderable> Parts(AnalysisResult r)
     {
         var level = $"{(r.Level * 100).ToString("0.##", CultureInfo.InvariantCulture)}%";
-        yield return new Text($"Analysis of {r.Metric ?? "the metric"}: {r.Arms.Count} arms, baseline '{r.Baseline}', {r.Test} t-test, {r.Correction} correction, {level} intervals, goal {r.Goal}; {r.RunsUsed} runs used, {r.RunsExcluded} left out.\n\n");
+        var correction = JsonNames.Of(r.Correction);
+        yield return new Text($"Analysis of {r.Metric ?? "the metric"}: {r.Arms.Count} arms, baseline '{r.Baseline}', {JsonNames.Of(r.Test)} t-test, {correction} correction, {level} intervals, goal {JsonNames.Of(r.Goal)}; {r.RunsUsed} runs used, {r.RunsExcluded} left out.\n\n");
 
         var arms = new Table().Border(TableBorder.Simple)
             .AddColumns("arm", "n", "mean", "sd", "se", $"{level} CI", "min", "median", "max", "missing", "failed");
@@ -44,9 +46,9 @@ public static class AnalysisTable
 
         if (r.Comparisons.Count > 0)
         {
-            var columns = new List<string> { "comparison", "difference", $"{level} CI", "t", "df", "p", $"p ({r.Correction})", "Hedges g" };
+            var columns = new List<string> { "comparison", "difference", $"{level} CI", "t", "df", "p", $"p ({correction})", "Hedges g" };
             if (r.Margin is not null)
-                columns.AddRange(["TOST p", $"TOST p ({r.Correction})"]);
+                columns.AddRange(["TOST p", $"TOST p ({correction})"]);
             columns.AddRange(["verdict", "paired diff", "paired p", "n to detect"]);
             var comparisons = new Table().Border(TableBorder.Simple).AddColumns([.. columns]);
             foreach (var c in r.Comparisons)

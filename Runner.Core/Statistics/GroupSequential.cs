@@ -1,6 +1,7 @@
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.RootFinding;
+using System.Text.Json.Serialization;
 
 namespace Runner.Core.Statistics;
 
@@ -11,6 +12,7 @@ public enum Spending
     /// Two-sided, each side spending α/2 by 2 − 2Φ(z_{1−α/4} / √t), so α(t) = 4 − 4Φ(z_{1−α/4} / √t): almost
     /// nothing early, nearly the fixed design's critical value at the end.
     /// </summary>
+    [JsonStringEnumMemberName("obrien-fleming")]
     OBrienFleming,
 
     /// <summary>α(t) = α ln(1 + (e − 1) t): nearly equal boundaries at every look.</summary>

@@ -34,6 +34,9 @@ public sealed record SequentialDesign(IReadOnlyList<int> Looks, Spending Spendin
 {
     public const int MaxLooks = 20;
 
+    /// <summary>The spending of a design that names none.</summary>
+    public const Spending DefaultSpending = Spending.OBrienFleming;
+
     public int MaxSeeds => Looks[^1];
 
     /// <summary>Whether seeds per arm at each look make a design: 1 to <see cref="MaxLooks"/> looks, increasing from at least 2.</summary>

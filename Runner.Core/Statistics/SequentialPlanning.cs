@@ -13,7 +13,7 @@ public sealed record ExpectedSeeds(double TrueDifference, double RunsPerArm, dou
 /// statistic; expected seeds count stops for a difference only (stopping for equivalence saves more).
 /// </summary>
 public sealed record SequentialPlan(
-    int Looks, string Spending, double AlphaPerComparison, int MaxRunsPerArm, double FixedRunsPerArm, IReadOnlyList<int> SeedsAtLooks,
+    int Looks, Spending Spending, double AlphaPerComparison, int MaxRunsPerArm, double FixedRunsPerArm, IReadOnlyList<int> SeedsAtLooks,
     IReadOnlyList<Look> Boundaries, double Power, IReadOnlyList<ExpectedSeeds> Expected);
 
 public static class SequentialPlanning
@@ -56,7 +56,7 @@ public static class SequentialPlanning
                 return new ExpectedSeeds(delta, fraction * maxRuns, early);
             }).ToList();
             var fixedDesign = GroupSequential.Boundaries([1.0], ComparisonAlpha, Spending);
-            return new SequentialPlan(looks, AnalysisNames.NameOf(Spending, AnalysisNames.Spendings), ComparisonAlpha, maxRuns, Needed(fixedDesign),
+            return new SequentialPlan(looks, Spending, ComparisonAlpha, maxRuns, Needed(fixedDesign),
                 seeds, boundaries, Power(boundaries, maxRuns), expected);
         }
     }

@@ -14,4 +14,10 @@ public static class JsonNames
     private static readonly JsonSerializerOptions Options = new() { Converters = { Converter } };
 
     public static string Of<T>(T value) where T : struct, Enum => JsonSerializer.SerializeToNode(value, Options)!.GetValue<string>();
+
+    /// <summary>Every value of the set with its name, in declaration order.</summary>
+    public static IReadOnlyList<(string Name, T Value)> All<T>() where T : struct, Enum => [.. Enum.GetValues<T>().Select(v => (Of(v), v))];
+
+    /// <summary>The value of a name known to be valid: one stored after validation.</summary>
+    public static T Parse<T>(string name) where T : struct, Enum => All<T>().First(c => c.Name == name).Value;
 }

@@ -23,7 +23,8 @@ public sealed class JsonNamesTests
         SameAsLowerCase<UnpairedTest>();
         SameAsLowerCase<Goal>();
         SameAsLowerCase<SequentialDecision>();
-        Assert.Equal(["holm", "benjamini-hochberg", "bonferroni", "none"], Enum.GetValues<Correction>().Select(AblationAnalysis.Name));
+        Assert.Equal(["holm", "benjamini-hochberg", "bonferroni", "none"], Enum.GetValues<Correction>().Select(c => JsonNames.Of(c)));
+        Assert.Equal(["obrien-fleming", "pocock"], Enum.GetValues<Spending>().Select(s => JsonNames.Of(s)));
         Assert.Equal(["cifar10-fast", "airbench"], Enum.GetValues<Normalisation>().Select(n => JsonNames.Of(n)));
     }
 }

@@ -26,7 +26,7 @@ public sealed class BatchPageTests
         var batch = new BatchRecord
         {
             Id = 7, Name = "trick study", Status = Statuses.BatchStatusNamed(status)!.Value, Seeds = [0, 1, 2, 3, 4], Baseline = "base", Metric = "test-accuracy", Level = 0.95,
-            Correction = "holm", Test = "welch", Queue = "gpu", Priority = "normal", CreatedAt = new DateTime(2026, 11, 25, 9, 0, 0, DateTimeKind.Utc), Runs = counts,
+            Correction = Correction.Holm, Test = UnpairedTest.Welch, Queue = "gpu", Priority = "normal", CreatedAt = new DateTime(2026, 11, 25, 9, 0, 0, DateTimeKind.Utc), Runs = counts,
         };
         var armRecords = arms.Select((a, i) => new ArmRecord
         {
@@ -36,7 +36,7 @@ public sealed class BatchPageTests
         var detail = new BatchDetail(batch, armRecords, null, BatchProgressEstimate.For(counts, [20, 22], status == "completed" ? [] : [new RunningRun(5, null)]), null);
         var metric = Metric.Find("test-accuracy")!;
         var samples = arms.Select(a => new ArmSamples(a.Item1, a.Item2.Select(v => (double?)v).ToList(), Enumerable.Range(0, 5).Select(s => (long)s).ToList())).ToList();
-        var analysis = BatchAnalysis.For(batch, samples, BatchAnalysis.Defaults(batch, metric), metric);
+        var analysis = BatchAnalysis.For(batch, samples, batch.Settings(metric), metric);
         var epochs = runs.SelectMany(r => new[] { 1, 2 }.Select(e => new EpochPoint
         {
             Arm = r.Arm, RunId = r.Id, Epoch = e, TestAccuracy = r.TestAccuracy!.Value - (2 - e) * 0.1, TrainLoss = 1.0 / e,
@@ -223,7 +223,7 @@ public sealed class BatchPageTests
         var model = Model();
         var seconds = Metric.Find("training-seconds")!;
         var samples = model.Runs.GroupBy(r => r.Arm).Select(g => new ArmSamples(g.Key, g.Select(r => r.TrainingSeconds).ToList())).ToList();
-        var analysis = BatchAnalysis.For(model.Detail.Batch, samples, BatchAnalysis.Defaults(model.Detail.Batch, seconds), seconds);
+        var analysis = BatchAnalysis.For(model.Detail.Batch, samples, model.Detail.Batch.Settings(seconds), seconds);
 
         var html = PageHtml.Render<BatchPage>("Model", model with { Metric = seconds, Analysis = analysis });
 
@@ -261,7 +261,7 @@ public sealed class BatchPageTests
         var batch = model.Detail.Batch with { Margin = 0.002 };
         var metric = Metric.Find("test-accuracy")!;
         var samples = model.Runs.GroupBy(r => r.Arm).Select(g => new ArmSamples(g.Key, g.Select(r => r.TestAccuracy).ToList(), g.Select(r => r.Seed).ToList())).ToList();
-        var analysis = BatchAnalysis.For(batch, samples, BatchAnalysis.Defaults(batch, metric), metric);
+        var analysis = BatchAnalysis.For(batch, samples, batch.Settings(metric), metric);
 
         var html = PageHtml.Render<BatchPage>("Model", model with { Analysis = analysis });
 
@@ -295,7 +295,7 @@ public sealed class BatchPageTests
         var batch = model.Detail.Batch with { Name = hostile, Data = hostile };
         var metric = Metric.Find("test-accuracy")!;
         var samples = runs.GroupBy(r => r.Arm).Select(g => new ArmSamples(g.Key, g.Select(r => r.TestAccuracy).ToList(), g.Select(r => r.Seed).ToList())).ToList();
-        var analysis = BatchAnalysis.For(batch, samples, BatchAnalysis.Defaults(batch, metric), metric);
+        var analysis = BatchAnalysis.For(batch, samples, batch.Settings(metric), metric);
         var epochs = model.Epochs.Select(e => e.Arm == "no-trick" ? e with { Arm = hostile } : e).ToList();
 
         var html = PageHtml.Render<BatchPage>("Model", new BatchPageModel(model.Detail with { Batch = batch, Arms = arms }, runs, analysis, metric, epochs));

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MathNet.Numerics.Statistics;
 using Runner.Core.Statistics;
+using Runner.Core.Validation;
 using Spectre.Console;
 
 namespace Runner.Worker.Statistics;
@@ -34,7 +35,7 @@ public static class SequentialBenchCommand
                     GroupSequential.Boundaries(fractions, 0.05, spending);
                     return clock.Elapsed.TotalMilliseconds;
                 }).ToList();
-                timing.AddRow($"{count} looks, {AnalysisNames.NameOf(spending, AnalysisNames.Spendings)}", "200",
+                timing.AddRow($"{count} looks, {JsonNames.Of(spending)}", "200",
                     Format(ms.Median(), "ms"), Format(ms.QuantileCustom(0.95, QuantileDefinition.R7), "ms"));
             }
             AnsiConsole.Write(timing);
