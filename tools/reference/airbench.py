@@ -13,10 +13,13 @@ alternating flip and translation, the lookahead, the LambdaLR schedule, the TTA 
 - hyp: widths × --width, --epochs, --batch-size; the data: the first --train training and --test test images of
   the shared copy, written where CifarLoader reads them.
 Each run seeds torch with its seed and prints one JSON line: seed, val_acc (plain) and tta_val_acc (level 2).
+Only the last epoch's test pass and the final TTA are computed (the table shows nan for the others): an evaluation
+draws no random numbers and changes nothing in the network, so training is the same, in about 40% less time.
 """
 import argparse
 import importlib.util
 import json
+import math
 import os
 import sys
 import tarfile
@@ -113,7 +116,8 @@ def main():
             torch.manual_seed(seed)
             evaluate = original.evaluate
             plain = []
-            original.evaluate = lambda model, loader, tta_level=0: plain.append(evaluate(model, loader, tta_level)) or plain[-1]
+            original.evaluate = lambda model, loader, tta_level=0: plain.append(
+                evaluate(model, loader, tta_level) if len(plain) >= math.ceil(args.epochs) - 1 else math.nan) or plain[-1]
             started = time.perf_counter()
             tta = original.main(seed)
             original.evaluate = evaluate
