@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Hangfire;
 using Npgsql;
+using Runner.Core.Database;
 using Runner.Core.Factorial;
 using Runner.Core.Queueing;
 using Runner.Core.Recipes;
@@ -22,14 +23,14 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         """;
 
     // One pass over a batch's runs for all its counts; joined as "c" wherever BatchColumns is selected.
-    private const string RunCountsJoin = """
+    private const string RunCountsJoin = $"""
         cross join lateral (
             select count(*)::int as Total,
-                   (count(*) filter (where r.status = 'queued'))::int as Queued,
-                   (count(*) filter (where r.status = 'running'))::int as Running,
-                   (count(*) filter (where r.status = 'succeeded'))::int as Succeeded,
-                   (count(*) filter (where r.status = 'failed'))::int as Failed,
-                   (count(*) filter (where r.status = 'cancelled'))::int as Cancelled
+                   (count(*) filter (where r.status = {SqlNames.Queued}))::int as Queued,
+                   (count(*) filter (where r.status = {SqlNames.Running}))::int as Running,
+                   (count(*) filter (where r.status = {SqlNames.Succeeded}))::int as Succeeded,
+                   (count(*) filter (where r.status = {SqlNames.Failed}))::int as Failed,
+                   (count(*) filter (where r.status = {SqlNames.Cancelled}))::int as Cancelled
             from runs r where r.batch_id = b.id) c
         """;
 
@@ -131,13 +132,13 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         var released = await connection.ExecuteAsync(new CommandDefinition($"""
             update "{schema}".jobqueue q set fetchedat = null
             from runs r join workers w on w.id = r.worker_id
-            where r.status = 'running' and w.heartbeat_at < now() - @lostAfter
+            where r.status = {SqlNames.Running} and w.heartbeat_at < now() - @lostAfter
               and q.jobid = r.job_id::bigint and q.fetchedat < now() - @lostAfter
             """, new { lostAfter }, tx, cancellationToken: ct));
         var orphaned = (await connection.QueryAsync<RunWithoutJob>(new CommandDefinition($"""
             select r.id, b.name as Batch, a.name as Arm, r.seed, b.queue, b.priority
             from runs r join arms a on a.id = r.arm_id join batches b on b.id = r.batch_id join workers w on w.id = r.worker_id
-            where r.status = 'running' and w.heartbeat_at < now() - @lostAfter
+            where r.status = {SqlNames.Running} and w.heartbeat_at < now() - @lostAfter
               and not exists (select 1 from "{schema}".jobqueue q where q.jobid = r.job_id::bigint)
             order by r.batch_id, r.position
             for update of r skip locked
@@ -180,7 +181,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
             select r.id, b.name as Batch, a.name as Arm, r.seed, b.queue, b.priority
             from runs r join arms a on a.id = r.arm_id join batches b on b.id = r.batch_id
             left join "{schema}".job j on j.id = r.job_id::bigint
-            where r.status = 'queued' and r.queued_at < now() - @olderThan
+            where r.status = {SqlNames.Queued} and r.queued_at < now() - @olderThan
               and (j.id is null or j.statename is null or j.statename not in ('Enqueued', 'Processing', 'Scheduled', 'Awaiting'))
             order by r.batch_id, r.position
             for update of r skip locked
@@ -229,16 +230,16 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
             from arms where batch_id = @id order by position
             """, new { id }, cancellationToken: ct))).ToList();
         var spec = await connection.ExecuteScalarAsync<string>(new CommandDefinition("select spec::text from batches where id = @id", new { id }, cancellationToken: ct));
-        var times = (await connection.QueryAsync<(string Status, double Seconds, double? StepFraction)>(new CommandDefinition("""
+        var times = (await connection.QueryAsync<(RunStatus Status, double Seconds, double? StepFraction)>(new CommandDefinition($"""
             select status, extract(epoch from coalesce(finished_at, now()) - started_at)::float8,
                    case when steps_total > 0 then steps_done::float8 / steps_total end
-            from runs where batch_id = @id and started_at is not null and status in ('running', 'succeeded')
+            from runs where batch_id = @id and started_at is not null and status in ({SqlNames.Running}, {SqlNames.Succeeded})
             """, new { id }, cancellationToken: ct))).ToList();
-        var progress = BatchProgressEstimate.For(batch.Runs, times.Where(t => t.Status == "succeeded").Select(t => t.Seconds).ToList(),
-            times.Where(t => t.Status == "running").Select(t => new RunningRun(t.Seconds, t.StepFraction)).ToList());
-        int? ahead = batch.Runs.Queued == 0 ? null : await connection.ExecuteScalarAsync<int>(new CommandDefinition("""
+        var progress = BatchProgressEstimate.For(batch.Runs, times.Where(t => t.Status == RunStatus.Succeeded).Select(t => t.Seconds).ToList(),
+            times.Where(t => t.Status == RunStatus.Running).Select(t => new RunningRun(t.Seconds, t.StepFraction)).ToList());
+        int? ahead = batch.Runs.Queued == 0 ? null : await connection.ExecuteScalarAsync<int>(new CommandDefinition($"""
             select count(*)::int from runs r join batches b on b.id = r.batch_id
-            where r.status = 'queued' and b.queue = @Queue and b.id <> @Id
+            where r.status = {SqlNames.Queued} and b.queue = @Queue and b.id <> @Id
               and (array_position(@priorities, b.priority) < array_position(@priorities, @Priority) or (b.priority = @Priority and b.id < @Id))
             """, new { batch.Id, batch.Queue, batch.Priority, priorities = JobQueues.Priorities }, cancellationToken: ct));
         return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress, await SequentialAsync(connection, batch, arms.Count(a => !a.IsBaseline), progress.MeanRunSeconds, ct), ahead,
@@ -304,10 +305,10 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
     public async Task<IReadOnlyList<EpochPoint>> EpochsAsync(long batchId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<EpochPoint>(new CommandDefinition("""
+        return (await connection.QueryAsync<EpochPoint>(new CommandDefinition($"""
             select a.name as Arm, r.id as RunId, e.epoch, e.test_accuracy as TestAccuracy, e.train_loss as TrainLoss
             from epochs e join runs r on r.id = e.run_id join arms a on a.id = r.arm_id
-            where r.batch_id = @batchId and r.status in ('succeeded', 'running')
+            where r.batch_id = @batchId and r.status in ({SqlNames.Succeeded}, {SqlNames.Running})
             order by a.position, e.epoch, r.id
             """, new { batchId }, cancellationToken: ct))).ToList();
     }
@@ -328,9 +329,9 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         if (Statuses.BatchStatusNamed(status)?.IsActive() != true)
             return (true, false);
         await connection.ExecuteAsync(new CommandDefinition(
-            "update batches set status = 'cancelled', cancelled_at = now(), finished_at = now() where id = @id", new { id }, tx, cancellationToken: ct));
-        var jobIds = (await connection.QueryAsync<string?>(new CommandDefinition("""
-            update runs set status = 'cancelled', finished_at = now() where batch_id = @id and status in ('queued', 'running') returning job_id
+            $"update batches set status = {SqlNames.Cancelled}, cancelled_at = now(), finished_at = now() where id = @id", new { id }, tx, cancellationToken: ct));
+        var jobIds = (await connection.QueryAsync<string?>(new CommandDefinition($"""
+            update runs set status = {SqlNames.Cancelled}, finished_at = now() where batch_id = @id and status in {SqlNames.Active} returning job_id
             """, new { id }, tx, cancellationToken: ct))).OfType<string>().Select(long.Parse).ToList();
         await HangfireJobRows.DeleteAsync(connection, tx, queueOptions.SchemaName, jobIds, jobs.JobExpirationTimeout, ct);
         await tx.CommitAsync(ct);
@@ -341,10 +342,10 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
     public async Task<IReadOnlyList<RunProvenance>> ProvenanceAsync(long batchId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<RunProvenance>(new CommandDefinition("""
+        return (await connection.QueryAsync<RunProvenance>(new CommandDefinition($"""
             select a.name as Arm, coalesce(r.device_name, r.device, 'unknown') as Device, coalesce(r.precision, 'fp32') as Precision, count(*)::int as Runs
             from runs r join arms a on a.id = r.arm_id
-            where r.batch_id = @batchId and r.status = 'succeeded'
+            where r.batch_id = @batchId and r.status = {SqlNames.Succeeded}
             group by a.position, a.name, 2, 3 order by a.position, 2, 3
             """, new { batchId }, cancellationToken: ct))).ToList();
     }
@@ -353,17 +354,17 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
     public async Task<IReadOnlyList<ArmSamples>> SamplesAsync(long batchId, Metric metric, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(string Arm, int Position, string? Status, long? Seed, double? Value)>(new CommandDefinition($"""
+        var rows = await connection.QueryAsync<(string Arm, int Position, RunStatus? Status, long? Seed, double? Value)>(new CommandDefinition($"""
             select a.name, a.position, r.status, r.seed, r.{metric.Column}
-            from arms a left join runs r on r.arm_id = a.id and r.status in ('succeeded', 'failed', 'cancelled')
+            from arms a left join runs r on r.arm_id = a.id and r.status in ({SqlNames.Succeeded}, {SqlNames.Failed}, {SqlNames.Cancelled})
             where a.batch_id = @batchId
             order by a.position, r.seed
             """, new { batchId }, cancellationToken: ct));
         return rows.GroupBy(r => (r.Arm, r.Position)).OrderBy(g => g.Key.Position).Select(g =>
         {
-            var succeeded = g.Where(r => r.Status == "succeeded").ToList();
+            var succeeded = g.Where(r => r.Status == RunStatus.Succeeded).ToList();
             return new ArmSamples(g.Key.Arm, succeeded.Select(r => r.Value).ToList(), succeeded.Select(r => r.Seed!.Value).ToList(),
-                g.Count(r => r.Status == "failed"), g.Count(r => r.Status == "cancelled"));
+                g.Count(r => r.Status == RunStatus.Failed), g.Count(r => r.Status == RunStatus.Cancelled));
         }).ToList();
     }
 }

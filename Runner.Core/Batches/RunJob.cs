@@ -97,7 +97,7 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            if (await runs.StatusAsync(runId) is "cancelled")
+            if (await runs.StatusAsync(runId) is RunStatus.Cancelled)
             {
                 Finished(RunStatus.Cancelled);
                 logger.LogInformation("Run {RunId} stopped: its batch was cancelled", runId);
@@ -115,7 +115,7 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
         catch (DeterministicRunFailure e)
         {
             span?.SetStatus(ActivityStatusCode.Error, e.Message);
-            await runs.FailAsync(run, "deterministic", e.Message);
+            await runs.FailAsync(run, RunErrorKind.Deterministic, e.Message);
             Finished(RunStatus.Failed);
             logger.LogError("Run {RunId} failed: {Error}", runId, e.Message);
             throw;
@@ -126,7 +126,7 @@ public sealed class RunJob(RunStore runs, DeviceDatasetCache data, WorkerIdentit
             span?.SetStatus(ActivityStatusCode.Error, error);
             if (await runs.TransientFailuresAsync(runId) >= TransientRetries)
             {
-                await runs.FailAsync(run, "transient", error);
+                await runs.FailAsync(run, RunErrorKind.Transient, error);
                 Finished(RunStatus.Failed);
                 logger.LogError(e, "Run {RunId} failed after {Retries} retries", runId, TransientRetries);
             }

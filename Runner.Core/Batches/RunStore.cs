@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Runner.Core.Database;
 using Runner.Core.Queueing;
 using Runner.Core.Training;
+using Runner.Core.Validation;
 using Runner.Core.Workers;
 
 namespace Runner.Core.Batches;
@@ -40,7 +41,7 @@ public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<Ru
         var released = await connection.ExecuteAsync(new CommandDefinition($"""
             update "{queue.SchemaName}".jobqueue q set fetchedat = null
             from runs r join workers w on w.id = r.worker_id
-            where w.id = any(@dead) and r.status = 'running' and q.jobid = r.job_id::bigint and q.fetchedat < w.heartbeat_at + @heartbeat
+            where w.id = any(@dead) and r.status = {SqlNames.Running} and q.jobid = r.job_id::bigint and q.fetchedat < w.heartbeat_at + @heartbeat
             """, new { dead, heartbeat }, cancellationToken: ct));
         if (released > 0)
             await connection.ExecuteAsync(new CommandDefinition("notify new_job", cancellationToken: ct));
@@ -60,17 +61,17 @@ public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<Ru
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var batchId = await LockBatchOfRun(connection, tx, runId, ct);
-        var current = await connection.QuerySingleOrDefaultAsync<(string Status, int Attempt)>(new CommandDefinition(
+        var current = await connection.QuerySingleOrDefaultAsync<(RunStatus Status, int Attempt)>(new CommandDefinition(
             "select status, attempt from runs where id = @runId for update", new { runId }, tx, cancellationToken: ct));
-        if (batchId is null || current.Status is not ("queued" or "running"))
+        if (batchId is null || current.Status is not (RunStatus.Queued or RunStatus.Running))
             return (ClaimOutcome.NothingToDo, null);
 
         await connection.ExecuteAsync(new CommandDefinition(
             "delete from epochs where run_id = @runId", new { runId }, tx, cancellationToken: ct));
-        if (current.Status == "running" && current.Attempt >= MaxLostAttempts)
+        if (current.Status == RunStatus.Running && current.Attempt >= MaxLostAttempts)
         {
-            await connection.ExecuteAsync(new CommandDefinition("""
-                update runs set status = 'failed', finished_at = now(), error_kind = 'worker-lost',
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                update runs set status = {SqlNames.Failed}, finished_at = now(), error_kind = {SqlNames.WorkerLost},
                                 error = 'The worker running this run was lost ' || attempt || ' times (killed or out of memory); not trying again.'
                 where id = @runId
                 """, new { runId }, tx, cancellationToken: ct));
@@ -80,8 +81,8 @@ public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<Ru
             return (ClaimOutcome.GaveUp, null);
         }
 
-        var run = await connection.QuerySingleAsync<RunAssignment>(new CommandDefinition("""
-            update runs r set status = 'running', attempt = attempt + 1, started_at = now(), progress_at = now(), finished_at = null,
+        var run = await connection.QuerySingleAsync<RunAssignment>(new CommandDefinition($"""
+            update runs r set status = {SqlNames.Running}, attempt = attempt + 1, started_at = now(), progress_at = now(), finished_at = null,
                               worker_id = @WorkerId, worker_name = @WorkerName, device = @Device, device_name = @DeviceName,
                               torchsharp_version = @TorchSharpVersion, libtorch_version = @LibTorchVersion, threads = @Threads,
                               steps_done = 0, steps_total = null, first_step_seconds = null
@@ -96,7 +97,7 @@ public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<Ru
                 worker.Description.TorchSharpVersion, worker.Description.LibTorchVersion, worker.Description.Threads,
             }, tx, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(
-            "update batches set status = 'running', started_at = coalesce(started_at, now()) where id = @batchId and status = 'queued'",
+            $"update batches set status = {SqlNames.Running}, started_at = coalesce(started_at, now()) where id = @batchId and status = {SqlNames.Queued}",
             new { batchId }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return (ClaimOutcome.Claimed, run);
@@ -106,10 +107,10 @@ public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<Ru
     public bool RecordEpoch(RunAssignment run, EpochMetrics e) => DatabaseOutage.RideOut(() =>
     {
         using var connection = db.OpenConnection();
-        return connection.Execute("""
+        return connection.Execute($"""
             insert into epochs (run_id, epoch, attempt, train_loss, train_accuracy, test_accuracy, learning_rate, epoch_seconds, training_seconds)
             select @RunId, @Epoch, @Attempt, @TrainLoss, @TrainAccuracy, @TestAccuracy, @LearningRate, @EpochSeconds, @TrainingSeconds
-            where exists (select 1 from runs where id = @RunId and attempt = @Attempt and status = 'running')
+            where exists (select 1 from runs where id = @RunId and attempt = @Attempt and status = {SqlNames.Running})
             """,
             new { run.RunId, run.Attempt, e.Epoch, e.TrainLoss, e.TrainAccuracy, e.TestAccuracy, e.LearningRate, e.EpochSeconds, e.TrainingSeconds }) == 1;
     }, logger, $"epoch {e.Epoch} of run {run.RunId}");
@@ -134,10 +135,10 @@ public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<Ru
     private bool WriteProgress(RunAssignment run, long step, long totalSteps, double? firstStepSeconds)
     {
         using var connection = db.OpenConnection();
-        return connection.Execute("""
+        return connection.Execute($"""
             update runs set steps_done = @step, steps_total = @totalSteps, progress_at = now(),
                             first_step_seconds = coalesce(@firstStepSeconds, first_step_seconds)
-            where id = @RunId and attempt = @Attempt and status = 'running'
+            where id = @RunId and attempt = @Attempt and status = {SqlNames.Running}
             """, new { run.RunId, run.Attempt, step, totalSteps, firstStepSeconds }) == 1;
     }
 
@@ -145,12 +146,12 @@ public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<Ru
     public async Task<bool> CompleteAsync(RunAssignment run, TrainingResult r)
     {
         var last = r.Epochs[^1];
-        return await Finish(run, """
-            update runs set status = 'succeeded', finished_at = now(), test_accuracy = @TestAccuracy, tta_accuracy = @TtaAccuracy,
+        return await Finish(run, $"""
+            update runs set status = {SqlNames.Succeeded}, finished_at = now(), test_accuracy = @TestAccuracy, tta_accuracy = @TtaAccuracy,
                             train_loss = @TrainLoss, train_accuracy = @TrainAccuracy, training_seconds = @TrainingSeconds,
                             total_seconds = @TotalSeconds, steps = @Steps, steps_done = @Steps, steps_total = @Steps, recipe_hash = @RecipeHash,
                             threads = @Threads, data = @Data, precision = @Precision, numerics = @Numerics, error = null, error_kind = null
-            where id = @RunId and attempt = @Attempt and status = 'running'
+            where id = @RunId and attempt = @Attempt and status = {SqlNames.Running}
             """,
             new
             {
@@ -160,19 +161,19 @@ public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<Ru
     }
 
     /// <summary>A failure that ends the run (deterministic, or transient with no retries left).</summary>
-    public async Task<bool> FailAsync(RunAssignment run, string kind, string error) => await Finish(run, """
-        update runs set status = 'failed', finished_at = now(), error = @error, error_kind = @kind,
-                        transient_failures = transient_failures + case when @kind = 'transient' then 1 else 0 end
-        where id = @RunId and attempt = @Attempt and status = 'running'
-        """, new { run.RunId, run.Attempt, kind, error });
+    public async Task<bool> FailAsync(RunAssignment run, RunErrorKind kind, string error) => await Finish(run, $"""
+        update runs set status = {SqlNames.Failed}, finished_at = now(), error = @error, error_kind = @kind,
+                        transient_failures = transient_failures + case when @kind = {SqlNames.Transient} then 1 else 0 end
+        where id = @RunId and attempt = @Attempt and status = {SqlNames.Running}
+        """, new { run.RunId, run.Attempt, kind = JsonNames.Of(kind), error });
 
     /// <summary>A transient failure with retries left: the run goes back to queued, keeping the error (Hangfire retries the job).</summary>
     public Task RetryLaterAsync(RunAssignment run, string error) => DatabaseOutage.RideOutAsync(async () =>
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteAsync("""
-            update runs set status = 'queued', error = @error, error_kind = 'transient', transient_failures = transient_failures + 1
-            where id = @RunId and attempt = @Attempt and status = 'running'
+        return await connection.ExecuteAsync($"""
+            update runs set status = {SqlNames.Queued}, error = @error, error_kind = {SqlNames.Transient}, transient_failures = transient_failures + 1
+            where id = @RunId and attempt = @Attempt and status = {SqlNames.Running}
             """, new { run.RunId, run.Attempt, error });
     }, logger, $"the retry of run {run.RunId}");
 
@@ -187,16 +188,18 @@ public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<Ru
     public Task HandBackAsync(RunAssignment run) => DatabaseOutage.RideOutAsync(async () =>
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteAsync("""
-            update runs set status = 'queued', started_at = null, steps_done = null, steps_total = null
-            where id = @RunId and attempt = @Attempt and status = 'running'
+        return await connection.ExecuteAsync($"""
+            update runs set status = {SqlNames.Queued}, started_at = null, steps_done = null, steps_total = null
+            where id = @RunId and attempt = @Attempt and status = {SqlNames.Running}
             """, new { run.RunId, run.Attempt });
     }, logger, $"the hand-back of run {run.RunId}");
 
-    public Task<string?> StatusAsync(long runId) => DatabaseOutage.RideOutAsync(async () =>
+    public Task<RunStatus?> StatusAsync(long runId) => DatabaseOutage.RideOutAsync(async () =>
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<string?>("select status from runs where id = @runId", new { runId });
+        return await connection.ExecuteScalarAsync<string?>("select status from runs where id = @runId", new { runId }) is { } status
+            ? JsonNames.Parse<RunStatus>(status)
+            : (RunStatus?)null;
     }, logger, $"the status of run {runId}");
 
     private Task<bool> Finish(RunAssignment run, string sql, object parameters) =>
@@ -221,11 +224,11 @@ public sealed class RunStore(NpgsqlDataSource db, QueueOptions queue, ILogger<Ru
 
     /// <summary>When no run of the batch is left to do: completed if any run succeeded, failed otherwise (a cancelled batch stays cancelled).</summary>
     internal static Task FinishBatchIfDone(NpgsqlConnection connection, IDbTransaction tx, long batchId, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("""
+        connection.ExecuteAsync(new CommandDefinition($"""
             update batches b
-            set status = case when exists (select 1 from runs where batch_id = b.id and status = 'succeeded') then 'completed' else 'failed' end,
+            set status = case when exists (select 1 from runs where batch_id = b.id and status = {SqlNames.Succeeded}) then {SqlNames.Completed} else {SqlNames.Failed} end,
                 finished_at = now()
-            where b.id = @batchId and b.status in ('queued', 'running')
-              and not exists (select 1 from runs where batch_id = b.id and status in ('queued', 'running'))
+            where b.id = @batchId and b.status in {SqlNames.Active}
+              and not exists (select 1 from runs where batch_id = b.id and status in {SqlNames.Active})
             """, new { batchId }, tx, cancellationToken: ct));
 }

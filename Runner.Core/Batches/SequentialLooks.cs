@@ -1,10 +1,11 @@
-using Runner.Core.Validation;
 using System.Data;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using Npgsql;
+using Runner.Core.Database;
 using Runner.Core.Statistics;
+using Runner.Core.Validation;
 
 namespace Runner.Core.Batches;
 
@@ -56,16 +57,16 @@ public static class SequentialLooks
     /// <summary>Takes every look that is due now; returns how many were taken.</summary>
     public static async Task<int> TakeDueAsync(NpgsqlConnection connection, IDbTransaction tx, long batchId, CancellationToken ct)
     {
-        var batch = await connection.QuerySingleAsync<(string? Sequential, long[] Seeds, string Metric, double Level, string Test, string Status)>(new CommandDefinition(
+        var batch = await connection.QuerySingleAsync<(string? Sequential, long[] Seeds, string Metric, double Level, string Test, BatchStatus Status)>(new CommandDefinition(
             "select sequential::text, seeds, metric, level, test, status from batches where id = @batchId", new { batchId }, tx, cancellationToken: ct));
-        if (batch.Sequential is null || Statuses.BatchStatusNamed(batch.Status)?.IsActive() != true)
+        if (batch.Sequential is null || !batch.Status.IsActive())
             return 0;
         var arms = (await connection.QueryAsync<(long Id, string Name, bool IsBaseline, string? Decision)>(new CommandDefinition(
             "select id, name, is_baseline, decision from arms where batch_id = @batchId order by position", new { batchId }, tx, cancellationToken: ct))).ToList();
         var design = Design(batch.Sequential, batch.Level, arms.Count - 1);
         var metric = Metric.Find(batch.Metric)!;
         var test = JsonNames.Parse<UnpairedTest>(batch.Test);
-        var runs = (await connection.QueryAsync<(long ArmId, long Seed, string Status, double? Value)>(new CommandDefinition(
+        var runs = (await connection.QueryAsync<(long ArmId, long Seed, RunStatus Status, double? Value)>(new CommandDefinition(
             $"select arm_id, seed, status, {metric.Column} from runs where batch_id = @batchId", new { batchId }, tx, cancellationToken: ct))).ToList();
         var history = (await connection.QueryAsync<string>(new CommandDefinition(
             "select arms::text from looks where batch_id = @batchId order by look", new { batchId }, tx, cancellationToken: ct)))
@@ -82,11 +83,11 @@ public static class SequentialLooks
             if (active.Count == 0)
                 break;
             var participants = active.Select(a => a.Id).Append(baseline.Id).ToHashSet();
-            if (runs.Any(r => participants.Contains(r.ArmId) && seeds.Contains(r.Seed) && r.Status is "queued" or "running"))
+            if (runs.Any(r => participants.Contains(r.ArmId) && seeds.Contains(r.Seed) && r.Status is RunStatus.Queued or RunStatus.Running))
                 break;
 
             List<(long Seed, double Value)> Values(long armId) =>
-                runs.Where(r => r.ArmId == armId && seeds.Contains(r.Seed) && r.Status == "succeeded" && r.Value is { } v && double.IsFinite(v)).Select(r => (r.Seed, r.Value!.Value)).ToList();
+                runs.Where(r => r.ArmId == armId && seeds.Contains(r.Seed) && r.Status == RunStatus.Succeeded && r.Value is { } v && double.IsFinite(v)).Select(r => (r.Seed, r.Value!.Value)).ToList();
             var baselineValues = Values(baseline.Id);
             var lastLook = k == design.Looks.Count - 1;
             var tests = active.Select(arm =>
@@ -131,9 +132,9 @@ public static class SequentialLooks
             await connection.ExecuteAsync(new CommandDefinition(
                 "update arms set decision = @decision, decided_at_look = @look where batch_id = @batchId and name = @arm",
                 new { batchId, arm, decision, look }, tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition("""
-            update runs r set status = 'cancelled', finished_at = now(), stop_reason = @reason
-            from arms a where a.id = r.arm_id and r.batch_id = @batchId and a.name = @arm and r.status = 'queued'
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            update runs r set status = {SqlNames.Cancelled}, finished_at = now(), stop_reason = @reason
+            from arms a where a.id = r.arm_id and r.batch_id = @batchId and a.name = @arm and r.status = {SqlNames.Queued}
             """, new { batchId, arm, reason }, tx, cancellationToken: ct));
     }
 

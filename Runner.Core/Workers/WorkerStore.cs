@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Runner.Core.Database;
 
 namespace Runner.Core.Workers;
 
@@ -67,10 +68,10 @@ public sealed class WorkerStore(NpgsqlDataSource db)
     public async Task<IReadOnlyDictionary<Guid, WorkerRun>> CurrentRunsAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<WorkerRun>(new CommandDefinition("""
+        return (await connection.QueryAsync<WorkerRun>(new CommandDefinition($"""
             select r.worker_id as WorkerId, r.id as RunId, r.batch_id as BatchId, b.name as Batch, a.name as Arm, r.seed, r.steps_done as StepsDone, r.steps_total as StepsTotal
             from runs r join arms a on a.id = r.arm_id join batches b on b.id = r.batch_id
-            where r.status = 'running' and r.worker_id is not null
+            where r.status = {SqlNames.Running} and r.worker_id is not null
             """, cancellationToken: ct))).GroupBy(r => r.WorkerId).ToDictionary(g => g.Key, g => g.First());
     }
 }
