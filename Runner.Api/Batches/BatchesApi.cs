@@ -16,8 +16,6 @@ public static class BatchesApi
     public const string IdempotencyHeader = "Idempotency-Key";
     private const int MaxPageSize = 500;
 
-    public sealed record BatchPage(IReadOnlyList<BatchRecord> Items, int Total, int Limit, int Offset);
-
     public static IEndpointRouteBuilder MapBatchesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/batches").WithTags("Batches");
@@ -102,7 +100,7 @@ public static class BatchesApi
             : TypedResults.Ok(detail);
     }
 
-    private static async Task<Results<Ok<BatchPage>, ValidationProblem>> List(
+    private static async Task<Results<Ok<BatchList>, ValidationProblem>> List(
         string? status, string? name, string? limit, string? offset, BatchStore store, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -113,7 +111,7 @@ public static class BatchesApi
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
         var (items, total) = await store.ListAsync(status, part, take, skip, ct);
-        return TypedResults.Ok(new BatchPage(items, total, take, skip));
+        return TypedResults.Ok(new BatchList(items, total, take, skip));
     }
 
     private static async Task<Results<Ok<BatchDetail>, NotFound>> Get(long id, BatchStore store, CancellationToken ct) =>

@@ -13,6 +13,9 @@ public static class JsonNames
 
     private static readonly JsonSerializerOptions Options = new() { Converters = { Converter } };
 
+    /// <summary>The API's JSON: web names (camel case), closed sets by their names; how the terminal client reads the API's records.</summary>
+    public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web) { Converters = { Converter } };
+
     public static string Of<T>(T value) where T : struct, Enum => JsonSerializer.SerializeToNode(value, Options)!.GetValue<string>();
 
     /// <summary>Every value of the set with its name, in declaration order.</summary>

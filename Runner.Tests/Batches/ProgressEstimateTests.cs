@@ -41,7 +41,7 @@ public sealed class ProgressEstimateTests
     [Fact]
     public void The_source_keeps_its_name_on_the_wire()
     {
-        var api = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { JsonNames.Converter } };
+        var api = JsonNames.Web;
 
         Assert.Contains("\"estimatedFrom\":\"the steps of running runs\"", JsonSerializer.Serialize(BatchProgressEstimate.For(Counts, [], [new RunningRun(30, 0.3)]), api));
         Assert.Contains("\"estimatedFrom\":\"finished runs\"", JsonSerializer.Serialize(BatchProgressEstimate.For(Counts, [80], []), api));

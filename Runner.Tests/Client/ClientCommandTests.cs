@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Runner.Core.Batches;
+using Runner.Core.Statistics;
+using Runner.Worker.Client;
 using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Client;
@@ -70,6 +73,18 @@ public sealed class ClientCommandTests : IAsyncLifetime
         var (statusExit, status) = await Client("status", $"{id}");
         Assert.Equal(0, statusExit);
         Assert.Contains("completed", status);
+        var (listExit, list) = await Client("status");
+        Assert.True(listExit == 0, list);
+        Assert.Contains("client", list);
+        Assert.Contains("4/4", list);
+
+        // The client reads the API's own records: the analysis and the runs as the API wrote them.
+        using var api = new ApiClient(_api.Url, null);
+        var analysis = await api.GetAsync<BatchAnalysis>($"/batches/{id}/analysis", default);
+        Assert.Equal((id, 4, Correction.Holm), (analysis.BatchId, analysis.RunsUsed, analysis.Analysis.Correction));
+        Assert.Equal(["no-ema"], analysis.Analysis.Comparisons.Select(c => c.Arm));
+        Assert.All(await api.RunsAsync(id, default), r => Assert.Equal((RunStatus.Succeeded, id), (r.Status, r.BatchId)));
+        Assert.Equal(BatchStatus.Completed, (await api.BatchAsync(id, default)).Batch.Status);
     }
 
     [Fact]

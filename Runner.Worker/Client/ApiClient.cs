@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Runner.Core.Batches;
 using Runner.Core.Hosting;
+using Runner.Core.Validation;
 
 namespace Runner.Worker.Client;
 
@@ -39,18 +41,24 @@ public sealed class ApiClient(string baseUrl, string? apiKey) : IDisposable
         return http;
     }
 
-    public Task<JsonNode> PostAsync(string path, string json, CancellationToken ct, string? idempotencyKey = null)
+    /// <summary>Submits a batch specification; the answer is the batch as created (or as it was, for a key already used).</summary>
+    public Task<BatchState> SubmitAsync(string spec, CancellationToken ct, string? idempotencyKey = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path.TrimStart('/')) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, "batches") { Content = new StringContent(spec, Encoding.UTF8, "application/json") };
         if (idempotencyKey is not null)
             request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return Send(request, ct);
+        return Send<BatchState>(request, ct);
     }
 
-    public Task<JsonNode> GetAsync(string path, CancellationToken ct) => Send(new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), ct);
+    public Task<BatchState> BatchAsync(long id, CancellationToken ct) => GetAsync<BatchState>($"batches/{id}", ct);
 
-    public Task<JsonNode> DeleteAsync(string path, CancellationToken ct) =>
-        Send(new HttpRequestMessage(HttpMethod.Delete, path.TrimStart('/')) { Content = new StringContent("", Encoding.UTF8, "application/json") }, ct);
+    public Task<IReadOnlyList<RunRecord>> RunsAsync(long id, CancellationToken ct) => GetAsync<IReadOnlyList<RunRecord>>($"batches/{id}/runs", ct);
+
+    public Task<BatchState> CancelAsync(long id, CancellationToken ct) =>
+        Send<BatchState>(new HttpRequestMessage(HttpMethod.Delete, $"batches/{id}") { Content = new StringContent("", Encoding.UTF8, "application/json") }, ct);
+
+    /// <summary>A response of the API read as its own record (<see cref="JsonNames.Web"/>).</summary>
+    public Task<T> GetAsync<T>(string path, CancellationToken ct) => Send<T>(new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), ct);
 
     public async Task<string> GetTextAsync(string path, CancellationToken ct, string accept = "text/plain")
     {
@@ -60,11 +68,11 @@ public sealed class ApiClient(string baseUrl, string? apiKey) : IDisposable
         return await response.Content.ReadAsStringAsync(ct);
     }
 
-    private async Task<JsonNode> Send(HttpRequestMessage request, CancellationToken ct)
+    private async Task<T> Send<T>(HttpRequestMessage request, CancellationToken ct)
     {
         using (request)
         using (var response = await Checked(request, ct))
-            return (await response.Content.ReadFromJsonAsync<JsonNode>(ct))!;
+            return (await response.Content.ReadFromJsonAsync<T>(JsonNames.Web, ct))!;
     }
 
     private async Task<HttpResponseMessage> Checked(HttpRequestMessage request, CancellationToken ct)

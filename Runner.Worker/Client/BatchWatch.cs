@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Runner.Core.Batches;
 using Spectre.Console;
 
@@ -13,23 +11,22 @@ public static class BatchWatch
 {
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
 
-    public static async Task<JsonNode> FollowAsync(ApiClient api, long id, CancellationToken ct)
+    public static async Task<BatchRecord> FollowAsync(ApiClient api, long id, CancellationToken ct)
     {
-        JsonNode detail = await api.GetAsync($"/batches/{id}", ct);
+        var state = await api.BatchAsync(id, ct);
         if (Console.IsOutputRedirected)
         {
-            var last = "";
-            while (!Finished(detail))
+            RunCounts? last = null;
+            while (!state.Finished)
             {
-                var counts = detail["batch"]!["runs"]!.ToJsonString();
-                if (counts != last)
-                    Console.WriteLine(Line(detail));
-                last = counts;
+                if (state.Batch.Runs != last)
+                    Console.WriteLine(state.Line());
+                last = state.Batch.Runs;
                 await Task.Delay(Every, ct);
-                detail = await api.GetAsync($"/batches/{id}", ct);
+                state = await api.BatchAsync(id, ct);
             }
-            Console.WriteLine(Line(detail));
-            return detail["batch"]!;
+            Console.WriteLine(state.Line());
+            return state.Batch;
         }
 
         await AnsiConsole.Progress()
@@ -37,33 +34,23 @@ public static class BatchWatch
             .StartAsync(async context =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
-                var overall = context.AddTask("batch", maxValue: detail["batch"]!["runs"]!["total"]!.GetValue<int>());
+                var overall = context.AddTask("batch", maxValue: state.Batch.Runs.Total);
                 while (true)
                 {
-                    foreach (var arm in (await api.GetAsync($"/batches/{id}/runs", ct)).AsArray().GroupBy(r => r!["arm"]!.GetValue<string>()))
+                    foreach (var arm in (await api.RunsAsync(id, ct)).GroupBy(r => r.Arm))
                     {
                         if (!tasks.TryGetValue(arm.Key, out var task))
                             tasks[arm.Key] = task = context.AddTask(Markup.Escape(arm.Key), maxValue: arm.Count());
-                        task.Value = arm.Count(r => r!["status"]!.GetValue<string>() is not ("queued" or "running"));
+                        task.Value = arm.Count(r => r.Status is not (RunStatus.Queued or RunStatus.Running));
                     }
-                    overall.Value = detail["batch"]!["runs"]!["finished"]!.GetValue<int>();
-                    overall.Description = Markup.Escape(Line(detail));
-                    if (Finished(detail))
+                    overall.Value = state.Batch.Runs.Finished;
+                    overall.Description = Markup.Escape(state.Line());
+                    if (state.Finished)
                         break;
                     await Task.Delay(Every, ct);
-                    detail = await api.GetAsync($"/batches/{id}", ct);
+                    state = await api.BatchAsync(id, ct);
                 }
             });
-        return detail["batch"]!;
-    }
-
-    public static bool Finished(JsonNode detail) => Statuses.BatchStatusNamed(detail["batch"]!["status"]!.GetValue<string>())?.IsActive() != true;
-
-    public static string Line(JsonNode detail)
-    {
-        var runs = detail["batch"]!["runs"]!;
-        var left = detail["progress"]!["secondsLeft"]?.GetValue<double>() is { } s ? $", about {TimeSpan.FromSeconds(Math.Round(s)):g} left" : "";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{detail["batch"]!["status"]}: {runs["succeeded"]} done, {runs["running"]} running, {runs["queued"]} queued, {runs["failed"]} failed, {runs["cancelled"]} cancelled{left}");
+        return state.Batch;
     }
 }

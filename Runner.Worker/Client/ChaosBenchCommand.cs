@@ -52,12 +52,12 @@ public static class ChaosBenchCommand
                     {"name": "chaos", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": {{{epochCount}}}, "batchSize": 64}},
                      "leaveOneOut": ["ema"], "seeds": {{{result.GetValue(seeds)}}}, "queue": "cpu", "data": "synthetic:512"}
                     """;
-                var id = (await api.PostAsync("/batches", spec, ct))["batch"]!["id"]!.GetValue<long>();
+                var id = (await api.SubmitAsync(spec, ct)).Batch.Id;
                 var behindSpec = $$$"""
                     {"name": "queued behind", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": {{{epochCount}}}, "batchSize": 64}},
                      "seeds": {{{result.GetValue(behind)}}}, "queue": "cpu", "data": "synthetic:512"}
                     """;
-                var queuedBehind = result.GetValue(behind) > 0 ? (await api.PostAsync("/batches", behindSpec, ct))["batch"]!["id"]!.GetValue<long>() : (long?)null;
+                var queuedBehind = result.GetValue(behind) > 0 ? (await api.SubmitAsync(behindSpec, ct)).Batch.Id : (long?)null;
                 var clock = Stopwatch.StartNew();
                 var done = new List<Kill>();
                 await using var db = new NpgsqlConnection(cs);
@@ -82,7 +82,7 @@ public static class ChaosBenchCommand
                 while (await Status(db, id) is "queued" or "running")
                     await Task.Delay(500, ct);
                 if (queuedBehind is { } b)
-                    await api.DeleteAsync($"/batches/{b}", ct);
+                    await api.CancelAsync(b, ct);
                 Report(await Check(db, id, epochCount, done), clock.Elapsed, done.Count);
                 return 0;
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
+using System.Globalization;
+using Runner.Core.Batches;
 using Runner.Core.Hosting;
 using Spectre.Console;
 
@@ -34,9 +35,9 @@ public static class ClientCommands
             // The key is the file's content: a retried submission of the same file never makes a second batch.
             var key = $"file-{Convert.ToHexStringLower(SHA256.HashData(bytes))[..40]}";
             using var api = ApiClient.From(result);
-            var created = await api.PostAsync("/batches", System.Text.Encoding.UTF8.GetString(bytes), ct, key);
-            var id = created["batch"]!["id"]!.GetValue<long>();
-            Console.WriteLine($"Batch {id} ({created["batch"]!["name"]}): {created["batch"]!["runs"]!["total"]} runs, {created["batch"]!["status"]}. {api.BaseUrl}/ui/batches/{id}");
+            var created = (await api.SubmitAsync(System.Text.Encoding.UTF8.GetString(bytes), ct, key)).Batch;
+            var id = created.Id;
+            Console.WriteLine($"Batch {id} ({created.Name}): {created.Runs.Total} runs, {created.Status.Name()}. {api.BaseUrl}/ui/batches/{id}");
             return result.GetValue(watch) ? await WatchAsync(api, id, ct) : 0;
         });
         return command;
@@ -53,17 +54,17 @@ public static class ClientCommands
             if (result.GetValue(id) is not { } batchId)
             {
                 var table = new Table().AddColumns("id", "name", "status", "finished", "created");
-                foreach (var b in (await api.GetAsync("/batches?limit=20", ct))["items"]!.AsArray())
-                    table.AddRow(b!["id"]!.ToString(), Markup.Escape(b["name"]!.GetValue<string>()), b["status"]!.GetValue<string>(),
-                        $"{b["runs"]!["finished"]}/{b["runs"]!["total"]}", b["createdAt"]!.GetValue<string>());
+                foreach (var b in (await api.GetAsync<BatchList>("/batches?limit=20", ct)).Items)
+                    table.AddRow(b.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(b.Name), b.Status.Name(),
+                        $"{b.Runs.Finished}/{b.Runs.Total}", b.CreatedAt.ToString("u", CultureInfo.InvariantCulture));
                 AnsiConsole.Write(table);
                 return 0;
             }
             if (result.GetValue(watch))
                 return await WatchAsync(api, batchId, ct);
-            var detail = await api.GetAsync($"/batches/{batchId}", ct);
-            Console.WriteLine($"Batch {batchId} ({detail["batch"]!["name"]}): {BatchWatch.Line(detail)}");
-            return ExitCode(detail["batch"]!);
+            var state = await api.BatchAsync(batchId, ct);
+            Console.WriteLine($"Batch {batchId} ({state.Batch.Name}): {state.Line()}");
+            return ExitCode(state.Batch);
         });
         return command;
     }
@@ -145,8 +146,8 @@ public static class ClientCommands
         command.SetAction(async (result, ct) =>
         {
             using var api = ApiClient.From(result);
-            var detail = await api.DeleteAsync($"/batches/{result.GetValue(Id)}", ct);
-            Console.WriteLine($"Batch {result.GetValue(Id)}: {BatchWatch.Line(detail)}");
+            var state = await api.CancelAsync(result.GetValue(Id), ct);
+            Console.WriteLine($"Batch {result.GetValue(Id)}: {state.Line()}");
             return 0;
         });
         return command;
@@ -154,7 +155,7 @@ public static class ClientCommands
 
     private static async Task<int> WatchAsync(ApiClient api, long id, CancellationToken ct)
     {
-        JsonNode batch;
+        BatchRecord batch;
         try
         {
             batch = await BatchWatch.FollowAsync(api, id, ct);
@@ -169,5 +170,5 @@ public static class ClientCommands
         return ExitCode(batch);
     }
 
-    private static int ExitCode(JsonNode batch) => batch["runs"]!["failed"]!.GetValue<int>() > 0 ? FailedRunsExitCode : 0;
+    private static int ExitCode(BatchRecord batch) => batch.Runs.Failed > 0 ? FailedRunsExitCode : 0;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Runner.Core.Batches;
 using Runner.Core.Data;
 
 namespace Runner.Worker.Client;
@@ -53,9 +54,9 @@ public static class DemoCommand
             var scale = $"width {w} of the reference's channels, {e} epochs of {n:N0} training images in batches of {BatchSize} ({e * (n / BatchSize)} steps; "
                 + "the reference trains 10 epochs of all 50,000 images in batches of 512 at full width, 970 steps)";
             Console.WriteLine($"The demo asks whether whitening helps in a short run, with the '{Preset}' preset at CPU scale: {scale}.");
-            var created = await api.PostAsync("/batches", spec.ToJsonString(), ct);
-            var id = created["batch"]!["id"]!.GetValue<long>();
-            Console.WriteLine($"Batch {id} submitted: {created["batch"]!["runs"]!["total"]} runs. Follow it at {api.BaseUrl}/ui/batches/{id} or {api.BaseUrl}/hangfire");
+            var created = (await api.SubmitAsync(spec.ToJsonString(), ct)).Batch;
+            var id = created.Id;
+            Console.WriteLine($"Batch {id} submitted: {created.Runs.Total} runs. Follow it at {api.BaseUrl}/ui/batches/{id} or {api.BaseUrl}/hangfire");
 
             var batch = await BatchWatch.FollowAsync(api, id, ct);
             Console.WriteLine();
@@ -65,7 +66,7 @@ public static class DemoCommand
                 : $"Why these accuracies are far from 94%: {scale}. At this scale a run reaches 30–45% and seeds differ by several points. "
                   + $"The '{Preset}' preset is the last stage before EMA, which, tuned for 97 steps of 512 an epoch, would average over most of so short a run. "
                   + "Compare arms at the same settings only; the same batch at full scale is a GPU job.");
-            return batch["status"]!.GetValue<string>() == "completed" ? 0 : 1;
+            return batch.Status == BatchStatus.Completed ? 0 : 1;
         });
         return command;
     }

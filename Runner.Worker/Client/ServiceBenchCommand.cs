@@ -66,15 +66,15 @@ public static class ServiceBenchCommand
     {
         // Queued on gpu at low priority and cancelled at once: a worker never gets to run them on a CPU-only machine.
         var spec = $$"""{"name": "bench-submit", "base": {{TinyBase}}, "arms": [{{MomentumArms(arms - 1)}}], "seeds": {{seeds}}, "queue": "gpu", "priority": "low"}""";
-        await api.DeleteAsync($"/batches/{(await api.PostAsync("/batches", spec, ct))["batch"]!["id"]}", ct); // warm-up
+        await api.CancelAsync((await api.SubmitAsync(spec, ct)).Batch.Id, ct); // warm-up
         var (submit, cancel) = (new List<double>(), new List<double>());
         for (var i = 0; i < n; i++)
         {
             var clock = Stopwatch.StartNew();
-            var created = await api.PostAsync("/batches", spec, ct);
+            var created = await api.SubmitAsync(spec, ct);
             submit.Add(clock.Elapsed.TotalSeconds);
             clock.Restart();
-            await api.DeleteAsync($"/batches/{created["batch"]!["id"]}", ct);
+            await api.CancelAsync(created.Batch.Id, ct);
             cancel.Add(clock.Elapsed.TotalSeconds);
         }
         return (submit, cancel);
@@ -86,9 +86,9 @@ public static class ServiceBenchCommand
         var seconds = new List<double>();
         for (var i = 0; i < n; i++)
         {
-            var id = (await api.PostAsync("/batches", spec, ct))["batch"]!["id"]!.GetValue<long>();
-            var run = (await WaitFinished(api, id, ct))[0]!;
-            seconds.Add((Time(run["startedAt"]) - Time(run["queuedAt"])).TotalSeconds);
+            var id = (await api.SubmitAsync(spec, ct)).Batch.Id;
+            var run = (await WaitFinished(api, id, ct))[0];
+            seconds.Add((run.StartedAt!.Value - run.QueuedAt).TotalSeconds);
             await Task.Delay(200, ct); // the worker is idle again, waiting on the queue
         }
         return seconds;
@@ -97,18 +97,18 @@ public static class ServiceBenchCommand
     private static async Task<(List<double> FirstStep, List<double> Gaps)> BackToBack(ApiClient api, int n, CancellationToken ct)
     {
         var spec = $$"""{"name": "bench-back-to-back", "base": {{TinyBase}}, "seeds": {{n + 1}}, "queue": "cpu", "data": "synthetic:256"}""";
-        var id = (await api.PostAsync("/batches", spec, ct))["batch"]!["id"]!.GetValue<long>();
-        var runs = (await WaitFinished(api, id, ct)).Select(r => r!).OrderBy(r => Time(r["startedAt"])).ToList();
-        var firstStep = runs.Skip(1).Select(r => r["firstStepSeconds"]!.GetValue<double>()).ToList();
-        var gaps = runs.Zip(runs.Skip(1), (a, b) => (Time(b["startedAt"]) - Time(a["finishedAt"])).TotalSeconds).ToList();
+        var id = (await api.SubmitAsync(spec, ct)).Batch.Id;
+        var runs = (await WaitFinished(api, id, ct)).OrderBy(r => r.StartedAt).ToList();
+        var firstStep = runs.Skip(1).Select(r => r.FirstStepSeconds!.Value).ToList();
+        var gaps = runs.Zip(runs.Skip(1), (a, b) => (b.StartedAt!.Value - a.FinishedAt!.Value).TotalSeconds).ToList();
         return (firstStep, gaps);
     }
 
     private static async Task<List<double>> AnalysisLatency(ApiClient api, string connectionString, int n, CancellationToken ct)
     {
         var spec = $$"""{"name": "bench-analysis", "base": {{TinyBase}}, "arms": [{{MomentumArms(9)}}], "seeds": 50, "queue": "gpu", "priority": "low"}""";
-        var id = (await api.PostAsync("/batches", spec, ct))["batch"]!["id"]!.GetValue<long>();
-        await api.DeleteAsync($"/batches/{id}", ct);
+        var id = (await api.SubmitAsync(spec, ct)).Batch.Id;
+        await api.CancelAsync(id, ct);
 
         // Fixture: every run finished with an accuracy around 0.94 (seed spread 0.0015, arm effects up to 0.2 points).
         await using (var db = new NpgsqlConnection(connectionString))
@@ -123,15 +123,15 @@ public static class ServiceBenchCommand
             await fixture.ExecuteNonQueryAsync(ct);
         }
 
-        await api.GetAsync($"/batches/{id}/analysis", ct); // warm-up
+        await api.GetAsync<BatchAnalysis>($"/batches/{id}/analysis", ct); // warm-up
         var seconds = new List<double>();
         for (var i = 0; i < n; i++)
         {
             var clock = Stopwatch.StartNew();
-            var analysis = await api.GetAsync($"/batches/{id}/analysis", ct);
+            var analysis = await api.GetAsync<BatchAnalysis>($"/batches/{id}/analysis", ct);
             seconds.Add(clock.Elapsed.TotalSeconds);
-            if (analysis["runsUsed"]!.GetValue<int>() != 500)
-                throw new StartupException($"The analysis used {analysis["runsUsed"]} runs instead of 500.");
+            if (analysis.RunsUsed != 500)
+                throw new StartupException($"The analysis used {analysis.RunsUsed} runs instead of 500.");
         }
         return seconds;
     }
@@ -140,17 +140,15 @@ public static class ServiceBenchCommand
     private static string MomentumArms(int count) =>
         string.Join(", ", Enumerable.Range(1, count).Select(i => $$$"""{"name": "momentum-{{{i}}}", "overrides": {"momentum": 0.8{{{i}}}}}"""));
 
-    private static async Task<JsonArray> WaitFinished(ApiClient api, long id, CancellationToken ct)
+    private static async Task<IReadOnlyList<RunRecord>> WaitFinished(ApiClient api, long id, CancellationToken ct)
     {
-        while (Statuses.BatchStatusNamed((await api.GetAsync($"/batches/{id}", ct))["batch"]!["status"]!.GetValue<string>())?.IsActive() == true)
+        while (!(await api.BatchAsync(id, ct)).Finished)
             await Task.Delay(50, ct);
-        var runs = (await api.GetAsync($"/batches/{id}/runs", ct)).AsArray();
-        if (runs.FirstOrDefault(r => r!["status"]!.GetValue<string>() != "succeeded") is { } failed)
-            throw new StartupException($"Run {failed["id"]} of batch {id} is {failed["status"]}: {failed["error"]}");
+        var runs = await api.RunsAsync(id, ct);
+        if (runs.FirstOrDefault(r => r.Status != RunStatus.Succeeded) is { } failed)
+            throw new StartupException($"Run {failed.Id} of batch {id} is {failed.Status.Name()}: {failed.Error}");
         return runs;
     }
-
-    private static DateTime Time(JsonNode? node) => DateTime.Parse(node!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
 
     private static string Format(double value, string unit) => string.Create(CultureInfo.InvariantCulture, $"{value:F1} {unit}");
 }
