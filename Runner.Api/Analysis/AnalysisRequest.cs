@@ -1,4 +1,5 @@
 using Runner.Core.Statistics;
+using Runner.Core.Validation;
 
 namespace Runner.Api.Analysis;
 
@@ -52,10 +53,10 @@ public sealed record AnalysisRequest(
             PilotSd = PilotSd,
             TargetDifference = TargetDifference,
             Margin = Margin,
-            Correction = AnalysisNames.Choose(Correction, "correction", errors, AnalysisSettings.Default.Correction, AnalysisNames.Corrections),
-            Test = AnalysisNames.Choose(Test, "test", errors, AnalysisSettings.Default.Test, AnalysisNames.Tests),
-            AllPairs = AnalysisNames.Choose(Compare, "compare", errors, false, AnalysisNames.Comparisons),
-            Goal = AnalysisNames.Choose(Goal, "goal", errors, Core.Statistics.Goal.Maximize, AnalysisNames.Goals),
+            Correction = JsonNames.Choose(Correction, "correction", errors, AnalysisSettings.Default.Correction, AnalysisNames.Corrections),
+            Test = JsonNames.Choose(Test, "test", errors, AnalysisSettings.Default.Test, AnalysisNames.Tests),
+            AllPairs = JsonNames.Choose(Compare, "compare", errors, false, AnalysisNames.Comparisons),
+            Goal = JsonNames.Choose(Goal, "goal", errors, Core.Statistics.Goal.Maximize, AnalysisNames.Goals),
         };
         foreach (var (field, messages) in AblationAnalysis.Validate(arms, Baseline, settings))
             errors.TryAdd(field, messages);

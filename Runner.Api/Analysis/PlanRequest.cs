@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Runner.Core.Statistics;
+using Runner.Core.Validation;
 
 namespace Runner.Api.Analysis;
 
@@ -25,7 +26,7 @@ public sealed record PlanRequest(double? Sd, double? Difference = null, int? Run
 
     /// <summary>The spending asked for, or the default; a name that is none adds an error.</summary>
     internal Spending SpendingOf(IDictionary<string, string[]> errors) =>
-        AnalysisNames.Choose(Spending, "spending", errors, SequentialDesign.DefaultSpending, AnalysisNames.Spendings);
+        JsonNames.Choose(Spending, "spending", errors, SequentialDesign.DefaultSpending, AnalysisNames.Spendings);
 
     public Dictionary<string, string[]> Validate()
     {
@@ -40,8 +41,8 @@ public sealed record PlanRequest(double? Sd, double? Difference = null, int? Run
             errors["difference"] = ["Give a difference to plan for, runsPerArm to see what it resolves, or both."];
         if (Power is { } power && !(power is >= AnalysisSettings.MinPower and <= AnalysisSettings.MaxPower))
             errors["power"] = [$"{Power} is not a usable power; use {AnalysisSettings.MinPower} to {AnalysisSettings.MaxPower}."];
-        if (Level is { } level && !(level is >= AnalysisSettings.MinLevel and <= AnalysisSettings.MaxLevel))
-            errors["level"] = [$"{Level} is not a usable confidence level; use {AnalysisSettings.MinLevel} to {AnalysisSettings.MaxLevel}."];
+        if (Level is { } level)
+            AnalysisSettings.CheckLevel(level, "level", errors);
         if (Comparisons is < 1 or > MaxComparisons)
             errors["comparisons"] = [$"Use 1 to {MaxComparisons} comparisons."];
         if (Looks is not null && !(LookCount() is >= 1 and <= SequentialDesign.MaxLooks

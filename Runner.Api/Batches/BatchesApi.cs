@@ -7,6 +7,7 @@ using Runner.Core.Batches;
 using Runner.Core.Factorial;
 using Runner.Core.Statistics;
 using Runner.Core.Telemetry;
+using Runner.Core.Validation;
 
 namespace Runner.Api.Batches;
 
@@ -160,10 +161,10 @@ public static class BatchesApi
         {
             Level = QueryValue.Double(level, "level", AnalysisSettings.MinLevel, AnalysisSettings.MaxLevel, errors) ?? defaults.Level,
             Margin = QueryValue.Double(margin, "margin", double.Epsilon, AnalysisSettings.MaxMagnitude, errors) ?? defaults.Margin,
-            Correction = AnalysisNames.Choose(correction, "correction", errors, defaults.Correction, AnalysisNames.Corrections),
-            Test = AnalysisNames.Choose(test, "test", errors, defaults.Test, AnalysisNames.Tests),
-            AllPairs = AnalysisNames.Choose(compare, "compare", errors, false, AnalysisNames.Comparisons),
-            Goal = AnalysisNames.Choose(goal, "goal", errors, defaults.Goal, AnalysisNames.Goals),
+            Correction = JsonNames.Choose(correction, "correction", errors, defaults.Correction, AnalysisNames.Corrections),
+            Test = JsonNames.Choose(test, "test", errors, defaults.Test, AnalysisNames.Tests),
+            AllPairs = JsonNames.Choose(compare, "compare", errors, false, AnalysisNames.Comparisons),
+            Goal = JsonNames.Choose(goal, "goal", errors, defaults.Goal, AnalysisNames.Goals),
         };
         var design = batch.Design;
         if (design is not null)

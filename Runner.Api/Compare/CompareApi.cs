@@ -4,6 +4,7 @@ using Runner.Api.Analysis;
 using Runner.Api.Requests;
 using Runner.Core.Batches;
 using Runner.Core.Statistics;
+using Runner.Core.Validation;
 
 namespace Runner.Api.Compare;
 
@@ -54,8 +55,8 @@ public static class CompareApi
         {
             Level = QueryValue.Double(level, "level", AnalysisSettings.MinLevel, AnalysisSettings.MaxLevel, errors) ?? defaults.Level,
             Margin = QueryValue.Double(margin, "margin", double.Epsilon, AnalysisSettings.MaxMagnitude, errors),
-            Correction = AnalysisNames.Choose(correction, "correction", errors, defaults.Correction, AnalysisNames.Corrections),
-            Test = AnalysisNames.Choose(test, "test", errors, defaults.Test, AnalysisNames.Tests),
+            Correction = JsonNames.Choose(correction, "correction", errors, defaults.Correction, AnalysisNames.Corrections),
+            Test = JsonNames.Choose(test, "test", errors, defaults.Test, AnalysisNames.Tests),
             Goal = chosen?.Goal ?? defaults.Goal,
         };
         if (errors.Count > 0)

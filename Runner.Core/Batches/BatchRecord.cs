@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Runner.Core.Factorial;
+using Runner.Core.Queueing;
 using Runner.Core.Statistics;
 
 namespace Runner.Core.Batches;
@@ -19,7 +20,7 @@ public sealed record BatchRecord
     public Correction Correction { get; init; }
     public UnpairedTest Test { get; init; }
     public string Queue { get; init; } = "";
-    public string Priority { get; init; } = "";
+    public Priority Priority { get; init; }
     public string? Data { get; init; }
 
     /// <summary>A factorial batch's stored design (<see cref="FactorialPlan.ToJson"/>); null for other batches.</summary>

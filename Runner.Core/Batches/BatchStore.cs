@@ -65,7 +65,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
             {
                 plan.Name, Spec = spec.ToJsonString(), Seeds = plan.Seeds.ToArray(), plan.Baseline, Metric = plan.Metric.Name, plan.Level, plan.Margin,
                 Correction = JsonNames.Of(plan.Correction), Test = JsonNames.Of(plan.Test),
-                plan.Queue, plan.Priority, plan.Data, idempotencyKey, requestHash,
+                plan.Queue, Priority = JsonNames.Of(plan.Priority), plan.Data, idempotencyKey, requestHash,
                 Sequential = plan.Sequential is { } design ? SequentialLooks.DesignJson(design) : null,
                 Factorial = plan.Factorial?.ToJson().ToJsonString(),
             }, tx, cancellationToken: ct));
@@ -150,7 +150,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         return released + orphaned.Count;
     }
 
-    private sealed record RunWithoutJob(long Id, string Batch, string Arm, long Seed, string Queue, string Priority);
+    private sealed record RunWithoutJob(long Id, string Batch, string Arm, long Seed, string Queue, Priority Priority);
 
     /// <summary>A new enqueued job for each run, in the order given, its id stored on the run (in the caller's transaction).</summary>
     private async Task EnqueueAgainAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<RunWithoutJob> runs, CancellationToken ct)
@@ -241,7 +241,7 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
             select count(*)::int from runs r join batches b on b.id = r.batch_id
             where r.status = {SqlNames.Queued} and b.queue = @Queue and b.id <> @Id
               and (array_position(@priorities, b.priority) < array_position(@priorities, @Priority) or (b.priority = @Priority and b.id < @Id))
-            """, new { batch.Id, batch.Queue, batch.Priority, priorities = JobQueues.Priorities }, cancellationToken: ct));
+            """, new { batch.Id, batch.Queue, Priority = JsonNames.Of(batch.Priority), priorities = JobQueues.PriorityNames }, cancellationToken: ct));
         return new BatchDetail(batch, arms, spec is null ? null : JsonNode.Parse(spec), progress, await SequentialAsync(connection, batch, arms.Count(a => !a.IsBaseline), progress.MeanRunSeconds, ct), ahead,
             batch.Design is { } design ? FactorialDescription.Of(design) : null);
     }

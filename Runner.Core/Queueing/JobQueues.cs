@@ -1,3 +1,5 @@
+using Runner.Core.Validation;
+
 namespace Runner.Core.Queueing;
 
 /// <summary>
@@ -14,14 +16,18 @@ public static class JobQueues
 
     public static readonly IReadOnlyList<string> All = [Gpu, Cpu];
 
-    public static readonly string[] Priorities = ["high", "normal", "low"];
+    /// <summary>The priorities' stored names, in the order served.</summary>
+    public static readonly string[] PriorityNames = [.. Enum.GetValues<Priority>().Select(p => JsonNames.Of(p))];
+
+    /// <summary>The priority of a batch that names none.</summary>
+    public const Priority DefaultPriority = Priority.Normal;
 
     public static bool IsKnown(string? queue) => queue is Gpu or Cpu;
 
-    public static string ForPriority(string deviceClass, string priority) =>
-        $"{deviceClass}-{Array.IndexOf(Priorities, priority) + 1}-{priority}";
+    public static string ForPriority(string deviceClass, Priority priority) =>
+        $"{deviceClass}-{(int)priority + 1}-{JsonNames.Of(priority)}";
 
     /// <summary>Every queue a worker of the device class serves, in the order they are served.</summary>
     public static IReadOnlyList<string> Served(string deviceClass) =>
-        [deviceClass, .. Priorities.Select(p => ForPriority(deviceClass, p))];
+        [deviceClass, .. Enum.GetValues<Priority>().Select(p => ForPriority(deviceClass, p))];
 }

@@ -109,8 +109,7 @@ public static class AblationAnalysis
         }
         if (baseline is not null && arms.All(a => a.Name != baseline))
             errors["baseline"] = [$"'{baseline}' is not one of the arms."];
-        if (!(settings.Level is >= AnalysisSettings.MinLevel and <= AnalysisSettings.MaxLevel))
-            errors["level"] = [$"{settings.Level} is not a usable confidence level; use {AnalysisSettings.MinLevel} to {AnalysisSettings.MaxLevel}, such as 0.95."];
+        AnalysisSettings.CheckLevel(settings.Level, "level", errors);
         if (!(settings.Power is >= AnalysisSettings.MinPower and <= AnalysisSettings.MaxPower))
             errors["power"] = [$"{settings.Power} is not a usable power; use {AnalysisSettings.MinPower} to {AnalysisSettings.MaxPower}, such as 0.8."];
         if (settings.PilotSd is { } sd && !(sd > 0 && sd <= AnalysisSettings.MaxMagnitude))

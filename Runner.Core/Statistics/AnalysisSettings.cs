@@ -55,4 +55,11 @@ public sealed record AnalysisSettings
     public double? TargetDifference { get; init; }
 
     public double Alpha => 1 - Level;
+
+    /// <summary>Adds an error for <paramref name="field"/> when <paramref name="level"/> is not a usable confidence level.</summary>
+    public static void CheckLevel(double level, string field, IDictionary<string, string[]> errors)
+    {
+        if (!(level is >= MinLevel and <= MaxLevel))
+            errors[field] = [$"{level} is not a usable confidence level; use {MinLevel} to {MaxLevel}, such as 0.95."];
+    }
 }

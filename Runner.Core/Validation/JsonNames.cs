@@ -21,6 +21,18 @@ public static class JsonNames
     /// <summary>Every value of the set with its name, in declaration order.</summary>
     public static IReadOnlyList<(string Name, T Value)> All<T>() where T : struct, Enum => [.. Enum.GetValues<T>().Select(v => (Of(v), v))];
 
+    /// <summary>The value named by <paramref name="text"/> in any case; an unknown name adds an error for <paramref name="field"/>.</summary>
+    public static T Choose<T>(string? text, string field, IDictionary<string, string[]> errors, T fallback, IReadOnlyList<(string Name, T Value)> choices)
+    {
+        if (text is null)
+            return fallback;
+        foreach (var (name, value) in choices)
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+                return value;
+        errors[field] = [$"'{text}' is not one of: {string.Join(", ", choices.Select(c => c.Name))}."];
+        return fallback;
+    }
+
     /// <summary>The value of a name known to be valid: one stored after validation.</summary>
     public static T Parse<T>(string name) where T : struct, Enum => All<T>().First(c => c.Name == name).Value;
 }

@@ -77,7 +77,7 @@ public sealed class BatchPlannerTests
     {
         var plan = Valid("""{"name": "defaults", "base": {}, "arms": [{"name": "b", "off": ["tta"]}], "seeds": 2}""");
 
-        Assert.Equal(("test-accuracy", 0.95, "gpu", "normal", null as string), (plan.Metric.Name, plan.Level, plan.Queue, plan.Priority, plan.Data));
+        Assert.Equal(("test-accuracy", 0.95, "gpu", Runner.Core.Queueing.Priority.Normal, null as string), (plan.Metric.Name, plan.Level, plan.Queue, plan.Priority, plan.Data));
         Assert.Equal(Core.Statistics.Correction.Holm, plan.Correction);
         Assert.Equal(Core.Statistics.UnpairedTest.Welch, plan.Test);
         Assert.Equal(Presets.Find("tta")!.Recipe.Epochs, plan.Arms[0].Recipe.Epochs);

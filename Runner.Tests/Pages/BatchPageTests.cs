@@ -26,7 +26,7 @@ public sealed class BatchPageTests
         var batch = new BatchRecord
         {
             Id = 7, Name = "trick study", Status = Statuses.BatchStatusNamed(status)!.Value, Seeds = [0, 1, 2, 3, 4], Baseline = "base", Metric = "test-accuracy", Level = 0.95,
-            Correction = Correction.Holm, Test = UnpairedTest.Welch, Queue = "gpu", Priority = "normal", CreatedAt = new DateTime(2026, 11, 25, 9, 0, 0, DateTimeKind.Utc), Runs = counts,
+            Correction = Correction.Holm, Test = UnpairedTest.Welch, Queue = "gpu", Priority = Runner.Core.Queueing.Priority.Normal, CreatedAt = new DateTime(2026, 11, 25, 9, 0, 0, DateTimeKind.Utc), Runs = counts,
         };
         var armRecords = arms.Select((a, i) => new ArmRecord
         {

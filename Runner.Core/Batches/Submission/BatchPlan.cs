@@ -1,4 +1,5 @@
 using Runner.Core.Factorial;
+using Runner.Core.Queueing;
 using Runner.Core.Recipes;
 using Runner.Core.Statistics;
 
@@ -20,7 +21,7 @@ public sealed record BatchPlan(
     Correction Correction,
     UnpairedTest Test,
     string Queue,
-    string Priority,
+    Priority Priority,
     string? Data,
     SequentialDesign? Sequential,
     FactorialPlan? Factorial = null)

@@ -146,21 +146,18 @@ public static partial class BatchPlanner
             errors["metric"] = [$"tta-accuracy needs TTA on in every arm; arm '{withoutTta.Name}' has it off."];
 
         var level = spec.Analysis?.Level ?? AnalysisSettings.Default.Level;
-        if (!(level is >= AnalysisSettings.MinLevel and <= AnalysisSettings.MaxLevel))
-            errors["analysis.level"] = [$"{level} is not a usable confidence level; use {AnalysisSettings.MinLevel} to {AnalysisSettings.MaxLevel}, such as 0.95."];
+        AnalysisSettings.CheckLevel(level, "analysis.level", errors);
         if (spec.Analysis?.Margin is { } margin && !(margin > 0 && margin <= AnalysisSettings.MaxMagnitude))
             errors["analysis.margin"] = [$"{margin} is not an equivalence margin; give a positive number in the metric's units (e.g. 0.001 for 0.1 points of accuracy)."];
-        var correction = AnalysisNames.Choose(spec.Analysis?.Correction, "analysis.correction", errors, AnalysisSettings.Default.Correction, AnalysisNames.Corrections);
-        var test = AnalysisNames.Choose(spec.Analysis?.Test, "analysis.test", errors, AnalysisSettings.Default.Test, AnalysisNames.Tests);
+        var correction = JsonNames.Choose(spec.Analysis?.Correction, "analysis.correction", errors, AnalysisSettings.Default.Correction, AnalysisNames.Corrections);
+        var test = JsonNames.Choose(spec.Analysis?.Test, "analysis.test", errors, AnalysisSettings.Default.Test, AnalysisNames.Tests);
 
         var queue = spec.Queue ?? JobQueues.Gpu;
         if (!JobQueues.IsKnown(queue))
             errors["queue"] = [$"'{queue}' is not a device class; use one of: {string.Join(", ", JobQueues.All)}."];
         else if (queue != JobQueues.Gpu && planned.FirstOrDefault(a => a.Recipe.Precision == Precision.Fp16) is { } half)
             errors["queue"] = [$"Arm '{half.Name}' trains in fp16, which needs the gpu queue."];
-        var priority = spec.Priority ?? "normal";
-        if (!JobQueues.Priorities.Contains(priority))
-            errors["priority"] = [$"'{priority}' is not a priority; use one of: {string.Join(", ", JobQueues.Priorities)}."];
+        var priority = JsonNames.Choose(spec.Priority, "priority", errors, JobQueues.DefaultPriority, JsonNames.All<Priority>());
 
         if (spec.Data is { } data && DataProblem(data) is { } problem)
             errors["data"] = [problem];
@@ -204,7 +201,7 @@ public static partial class BatchPlanner
         }
         else
             errors["sequential.looks"] = [$"Give a number of looks (e.g. 5) or the seeds per arm at each look (e.g. [10, 20, 30, 40, 50]), at most {SequentialDesign.MaxLooks}."];
-        var spending = AnalysisNames.Choose(spec.Spending, "sequential.spending", errors, SequentialDesign.DefaultSpending, AnalysisNames.Spendings);
+        var spending = JsonNames.Choose(spec.Spending, "sequential.spending", errors, SequentialDesign.DefaultSpending, AnalysisNames.Spendings);
         if (spec.Margin is { } margin && !(margin > 0 && margin <= AnalysisSettings.MaxMagnitude))
             errors["sequential.margin"] = [$"{margin} is not an equivalence margin; give a positive number in the metric's units."];
         if (comparisons < 1)
