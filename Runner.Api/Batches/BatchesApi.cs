@@ -72,7 +72,7 @@ public static class BatchesApi
             .WithName("GetRun")
             .WithSummary("One run with its canonical recipe, versions, result and per-epoch metrics");
 
-        app.MapGet("/metrics", () => TypedResults.Ok(Metric.All.Select(m => new { m.Name, Goal = m.Goal.ToString().ToLowerInvariant(), m.Description })))
+        app.MapGet("/metrics", () => TypedResults.Ok(Metric.All.Select(m => new { m.Name, m.Goal, m.Description })))
             .AllowReads().WithTags("Batches")
             .WithName("ListMetrics")
             .WithSummary("The per-run metrics a batch can be analysed on, and which way is better");

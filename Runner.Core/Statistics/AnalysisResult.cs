@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Runner.Core.Validation;
 
 namespace Runner.Core.Statistics;
 
@@ -89,15 +90,7 @@ public enum Verdict
 public static class Verdicts
 {
     /// <summary>The verdict's words: "no significant difference".</summary>
-    public static string Name(this Verdict verdict) => verdict switch
-    {
-        Verdict.Better => "better",
-        Verdict.Worse => "worse",
-        Verdict.NoSignificantDifference => "no significant difference",
-        Verdict.Equivalent => "equivalent",
-        Verdict.Undecided => "undecided",
-        _ => "not tested",
-    };
+    public static string Name(this Verdict verdict) => JsonNames.Of(verdict);
 
     /// <summary>The verdict as a sentence part, with the margin where it matters ("equivalent within ±0.001").</summary>
     public static string Describe(this Verdict verdict, double? margin) =>

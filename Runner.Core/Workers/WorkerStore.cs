@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using Runner.Core.Database;
+using Runner.Core.Validation;
 
 namespace Runner.Core.Workers;
 
@@ -19,7 +20,7 @@ public sealed class WorkerStore(NpgsqlDataSource db)
             new
             {
                 worker.Id, worker.Name, worker.Host, worker.ProcessId, Queues = worker.Queues.ToArray(),
-                DeviceKind = d.Kind.ToString().ToLowerInvariant(), d.Device, DeviceName = d.Name, d.CudaAvailable,
+                DeviceKind = JsonNames.Of(d.Kind), d.Device, DeviceName = d.Name, d.CudaAvailable,
                 d.TorchSharpVersion, d.LibTorchVersion, d.Threads,
             },
             cancellationToken: ct));

@@ -25,6 +25,8 @@ public sealed class JsonNamesTests
         SameAsLowerCase<SequentialDecision>();
         Assert.Equal(["holm", "benjamini-hochberg", "bonferroni", "none"], Enum.GetValues<Correction>().Select(c => JsonNames.Of(c)));
         Assert.Equal(["obrien-fleming", "pocock"], Enum.GetValues<Spending>().Select(s => JsonNames.Of(s)));
+        Assert.Equal(["better", "worse", "no significant difference", "equivalent", "undecided", "not tested"], Enum.GetValues<Verdict>().Select(v => v.Name()));
+        Assert.Equal(["cpu", "cuda"], Enum.GetValues<Runner.Core.Devices.DeviceKind>().Select(k => JsonNames.Of(k)));
         Assert.Equal(["cifar10-fast", "airbench"], Enum.GetValues<Normalisation>().Select(n => JsonNames.Of(n)));
     }
 }
