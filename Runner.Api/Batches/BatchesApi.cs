@@ -124,7 +124,7 @@ public static class BatchesApi
         var errors = new Dictionary<string, string[]>();
         status = QueryValue.OneOf(status, "status", Statuses.RunNames, "a run status", errors);
         format = QueryValue.OneOf(format, "format", ["json", "csv"], "a format", errors);
-        arm = QueryValue.Text(arm, "arm", BatchPlanner.MaxArmNameLength, errors);
+        arm = QueryValue.Text(arm, "arm", AnalysisSettings.MaxArmNameLength, errors);
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
         if (await store.GetAsync(id, ct) is not { } batch)

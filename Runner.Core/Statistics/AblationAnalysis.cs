@@ -92,8 +92,8 @@ public static class AblationAnalysis
             var arm = arms[i];
             if (string.IsNullOrWhiteSpace(arm.Name))
                 errors[$"arms[{i}].name"] = ["An arm needs a name."];
-            else if (arm.Name.Length > 100 || arm.Name.Any(char.IsControl))
-                errors[$"arms[{i}].name"] = ["Use at most 100 printable characters."];
+            else if (arm.Name.Length > AnalysisSettings.MaxArmNameLength || arm.Name.Any(char.IsControl))
+                errors[$"arms[{i}].name"] = [$"Use at most {AnalysisSettings.MaxArmNameLength} printable characters."];
             else if (arms.Take(i).Any(a => a.Name == arm.Name))
                 errors[$"arms[{i}].name"] = [$"'{arm.Name}' is used by more than one arm."];
             if (arm.Values.Count > AnalysisSettings.MaxValuesPerArm)

@@ -27,6 +27,9 @@ public sealed record AnalysisSettings
     public const int MaxAllPairsArms = 50;
     public const int MaxValuesPerArm = 10_000;
 
+    /// <summary>The longest arm name, in an analysis and in a batch.</summary>
+    public const int MaxArmNameLength = 100;
+
     /// <summary>The settings an analysis has when a request or batch gives none: the one place their defaults are written.</summary>
     public static readonly AnalysisSettings Default = new();
 

@@ -17,7 +17,6 @@ public static partial class BatchPlanner
     public const string DefaultBaseName = "base";
     public const string DefaultPreset = "tta";
     public const int MaxNameLength = 200;
-    public const int MaxArmNameLength = 100;
     public const int MaxDataLength = 1024;
 
     /// <summary>Seeds fit every generator they are handed to (libtorch's, .NET's) and stay readable.</summary>
@@ -111,8 +110,8 @@ public static partial class BatchPlanner
         {
             var nameField = field == "base" ? "base.name" : field.StartsWith("arms[", StringComparison.Ordinal) ? $"{field}.name" : field;
             var prefix = field == "base" ? "base." : shortcut is not null || factorial is not null ? $"{field}: " : $"{field}.";
-            if (armName.Length > MaxArmNameLength || !ArmName().IsMatch(armName))
-                errors[nameField] = [armName.Length == 0 ? "Give the arm a name." : $"'{JsonInput.Shorten(armName)}' is not a usable arm name; use letters, digits and . _ + - (at most {MaxArmNameLength})."];
+            if (armName.Length > AnalysisSettings.MaxArmNameLength || !ArmName().IsMatch(armName))
+                errors[nameField] = [armName.Length == 0 ? "Give the arm a name." : $"'{JsonInput.Shorten(armName)}' is not a usable arm name; use letters, digits and . _ + - (at most {AnalysisSettings.MaxArmNameLength})."];
             else if (!seen.Add(armName))
                 errors[nameField] = [$"Two arms are named '{armName}'; arm names must be unique."];
             var (recipe, recipeErrors) = variant.Build(prefix);
