@@ -45,7 +45,7 @@ public sealed record CrossBatchComparison(string Metric, IReadOnlyList<ComparedA
                     runs.Count(r => r.Status == RunStatus.Failed), runs.Count(r => r.Status == RunStatus.Cancelled)));
                 values[reference.Label] = succeeded.Where(r => r.Value(metric) is { } v && double.IsFinite(v)).Select(r => (r.Seed, r.Value(metric)!.Value)).ToList();
                 arms.Add(new ComparedArm(reference.Label, detail.Batch.Id, detail.Batch.Name, arm.Name, arm.RecipeHash, detail.Batch.Data,
-                    succeeded.Select(r => (r.DeviceName is null ? r.Device : $"{r.Device} ({r.DeviceName})") + (r.Precision is null ? "" : $", {r.Precision}")).OfType<string>().Distinct().Order().ToList(),
+                    succeeded.Select(r => (r.DeviceName is null ? r.Device : $"{r.Device} ({r.DeviceName})") + (r.Precision is not { } precision ? "" : $", {precision.Name()}")).OfType<string>().Distinct().Order().ToList(),
                     succeeded.Where(r => r.TorchsharpVersion is not null).Select(r => $"TorchSharp {r.TorchsharpVersion}, libtorch {r.LibtorchVersion}").Distinct().Order().ToList())
                     { Recipe = arm.Recipe });
                 epochs.AddRange(batchEpochs.Where(e => e.Arm == arm.Name).Select(e => e with { Arm = reference.Label }));

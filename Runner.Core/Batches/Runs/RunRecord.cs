@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Runner.Core.Recipes;
 using Runner.Core.Training;
 
 namespace Runner.Core.Batches;
@@ -46,7 +47,7 @@ public sealed record RunRecord
     public string? StopReason { get; init; }
 
     /// <summary>What the run trained in (fp32, fp16): the recipe's precision as resolved on its device.</summary>
-    public string? Precision { get; init; }
+    public Precision? Precision { get; init; }
 
     /// <summary>The worker's numerics settings on CUDA ("tf32 off"); null on the CPU.</summary>
     public string? Numerics { get; init; }
