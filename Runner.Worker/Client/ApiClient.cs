@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Runner.Core.Batches;
 using Runner.Core.Hosting;
 using Runner.Core.Validation;
@@ -26,6 +28,8 @@ public sealed class ApiClient(string baseUrl, string? apiKey) : IDisposable
         Description = "API key, needed when the API is not on this machine (default: RUNNER_API_KEY, else Access__ApiKey)",
     };
 
+    private static readonly JsonSerializerOptions Request = new(JsonNames.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
     private readonly HttpClient _http = Create(baseUrl, apiKey);
 
     public string BaseUrl { get; } = baseUrl.TrimEnd('/');
@@ -49,6 +53,11 @@ public sealed class ApiClient(string baseUrl, string? apiKey) : IDisposable
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         return Send<BatchState>(request, ct);
     }
+
+    public Task<BatchState> SubmitAsync(BatchSpec spec, CancellationToken ct) => SubmitAsync(Write(spec), ct);
+
+    /// <summary>A batch specification as the API reads it: web names, members left null left out.</summary>
+    public static string Write(BatchSpec spec) => JsonSerializer.Serialize(spec, Request);
 
     public Task<BatchState> BatchAsync(long id, CancellationToken ct) => GetAsync<BatchState>($"batches/{id}", ct);
 

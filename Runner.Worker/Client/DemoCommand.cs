@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Runner.Core.Batches;
 using Runner.Core.Data;
+using Runner.Core.Queueing;
 
 namespace Runner.Worker.Client;
 
@@ -35,26 +36,26 @@ public static class DemoCommand
             using var api = ApiClient.From(result);
             var dataSetting = result.GetValue(data) ?? await DefaultData(ct);
             var (w, e, n) = (result.GetValue(width), result.GetValue(epochs), result.GetValue(subset));
-            var spec = new JsonObject
+            var spec = new BatchSpec
             {
-                ["name"] = "demo: whitening in a short run (CPU scale)",
-                ["base"] = new JsonObject
+                Name = "demo: whitening in a short run (CPU scale)",
+                Base = new ArmSpec
                 {
-                    ["preset"] = Preset,
-                    ["overrides"] = new JsonObject
+                    Preset = Preset,
+                    Overrides = new JsonObject
                     {
                         ["width"] = w, ["epochs"] = e, ["trainSubset"] = n, ["batchSize"] = BatchSize, ["ghostBatchNormSplits"] = GhostSplits,
                     },
                 },
-                ["leaveOneOut"] = new JsonArray("whitening"),
-                ["seeds"] = result.GetValue(seeds),
-                ["queue"] = "cpu",
-                ["data"] = dataSetting,
+                LeaveOneOut = ["whitening"],
+                Seeds = result.GetValue(seeds),
+                Queue = JobQueues.Cpu,
+                Data = dataSetting,
             };
             var scale = $"width {w} of the reference's channels, {e} epochs of {n:N0} training images in batches of {BatchSize} ({e * (n / BatchSize)} steps; "
                 + "the reference trains 10 epochs of all 50,000 images in batches of 512 at full width, 970 steps)";
             Console.WriteLine($"The demo asks whether whitening helps in a short run, with the '{Preset}' preset at CPU scale: {scale}.");
-            var created = (await api.SubmitAsync(spec.ToJsonString(), ct)).Batch;
+            var created = (await api.SubmitAsync(spec, ct)).Batch;
             var id = created.Id;
             Console.WriteLine($"Batch {id} submitted: {created.Runs.Total} runs. Follow it at {api.BaseUrl}/ui/batches/{id} or {api.BaseUrl}/hangfire");
 
