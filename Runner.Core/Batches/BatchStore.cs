@@ -40,8 +40,8 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
         r.libtorch_version as LibtorchVersion, r.threads, r.data, r.steps_done as StepsDone, r.steps_total as StepsTotal,
         r.queued_at as QueuedAt, r.started_at as StartedAt, r.first_step_seconds as FirstStepSeconds, r.finished_at as FinishedAt, r.test_accuracy as TestAccuracy,
         r.tta_accuracy as TtaAccuracy, r.train_loss as TrainLoss, r.train_accuracy as TrainAccuracy, r.training_seconds as TrainingSeconds,
-        r.total_seconds as TotalSeconds, r.steps, r.recipe_hash as RecipeHash, r.error, r.error_kind as ErrorKind, r.stop_reason as StopReason,
-        r.precision, r.numerics
+        r.total_seconds as TotalSeconds, r.steps, r.recipe_hash as RecipeHash, r.error, r.stop_reason as StopReason,
+        r.precision, r.numerics, r.error_kind as ErrorKind
         """;
 
     /// <summary>
@@ -264,18 +264,24 @@ public sealed class BatchStore(NpgsqlDataSource db, QueueOptions queueOptions, J
     public async Task<IReadOnlyList<RunRecord>> RunsAsync(long batchId, string? arm, string? status, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<RunRecord>(new CommandDefinition($"""
+        return await QueryRuns(connection, $"""
             select {RunColumns} from runs r join arms a on a.id = r.arm_id
             where r.batch_id = @batchId and (@arm::text is null or a.name = @arm) and (@status::text is null or r.status = @status)
             order by r.position
-            """, new { batchId, arm, status }, cancellationToken: ct))).ToList();
+            """, new { batchId, arm, status }, ct);
     }
+
+    // As for a batch's correction and test (Query above): a failed run's error kind is read as its stored name and parsed here.
+    private static async Task<IReadOnlyList<RunRecord>> QueryRuns(NpgsqlConnection connection, string sql, object parameters, CancellationToken ct) =>
+        (await connection.QueryAsync<RunRecord, StoredErrorKind, RunRecord>(new CommandDefinition(sql, parameters, cancellationToken: ct),
+            (run, stored) => run with { ErrorKind = stored?.ErrorKind is { } kind ? JsonNames.Parse<RunErrorKind>(kind) : null }, splitOn: "ErrorKind")).ToList();
+
+    private sealed record StoredErrorKind(string? ErrorKind);
 
     public async Task<RunDetail?> RunAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var run = await connection.QuerySingleOrDefaultAsync<RunRecord>(new CommandDefinition(
-            $"select {RunColumns} from runs r join arms a on a.id = r.arm_id where r.id = @id", new { id }, cancellationToken: ct));
+        var run = (await QueryRuns(connection, $"select {RunColumns} from runs r join arms a on a.id = r.arm_id where r.id = @id", new { id }, ct)).SingleOrDefault();
         if (run is null)
             return null;
         var recipe = await connection.ExecuteScalarAsync<string>(new CommandDefinition("select recipe from runs where id = @id", new { id }, cancellationToken: ct));

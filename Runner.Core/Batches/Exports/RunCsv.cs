@@ -1,4 +1,5 @@
 using Runner.Core.Recipes;
+using Runner.Core.Validation;
 
 namespace Runner.Core.Batches;
 
@@ -14,7 +15,7 @@ public static class RunCsv
         ("steps", x => x.Run.Steps), ("queued_at", x => x.Run.QueuedAt), ("started_at", x => x.Run.StartedAt), ("first_step_seconds", x => x.Run.FirstStepSeconds),
         ("finished_at", x => x.Run.FinishedAt), ("worker", x => x.Run.WorkerName), ("device", x => x.Run.Device), ("device_name", x => x.Run.DeviceName),
         ("torchsharp_version", x => x.Run.TorchsharpVersion), ("libtorch_version", x => x.Run.LibtorchVersion), ("threads", x => x.Run.Threads),
-        ("precision", x => x.Run.Precision?.Name()), ("numerics", x => x.Run.Numerics), ("recipe_hash", x => x.Run.RecipeHash), ("error_kind", x => x.Run.ErrorKind), ("error", x => x.Run.Error), ("stop_reason", x => x.Run.StopReason),
+        ("precision", x => x.Run.Precision?.Name()), ("numerics", x => x.Run.Numerics), ("recipe_hash", x => x.Run.RecipeHash), ("error_kind", x => x.Run.ErrorKind is { } kind ? JsonNames.Of(kind) : null), ("error", x => x.Run.Error), ("stop_reason", x => x.Run.StopReason),
     ];
 
     public static string Write(BatchRecord batch, IEnumerable<RunRecord> runs) => TidyCsv.Write(Columns, runs.Select(r => (batch, r)));

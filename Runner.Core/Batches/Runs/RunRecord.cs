@@ -41,7 +41,7 @@ public sealed record RunRecord
     public long? Steps { get; init; }
     public string RecipeHash { get; init; } = "";
     public string? Error { get; init; }
-    public string? ErrorKind { get; init; }
+    public RunErrorKind? ErrorKind { get; init; }
 
     /// <summary>Why a sequential batch stopped this run before it started ("stopped at look 2: better").</summary>
     public string? StopReason { get; init; }
