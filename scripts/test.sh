@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against a real PostgreSQL that it starts itself (and stops again if it
-# was not running before). Extra arguments go to dotnet test, e.g. --filter Category!=Slow.
+# was not running before). Extra arguments go to dotnet test, e.g. --filter FullyQualifiedName~Hardening.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

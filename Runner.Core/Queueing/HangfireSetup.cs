@@ -1,6 +1,8 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Runner.Core.Hosting;
 
 namespace Runner.Core.Queueing;
@@ -31,11 +33,20 @@ public static class HangfireSetup
             AllowDegradedModeWithoutStorage = false,
         };
         services.AddSingleton(options);
-        services.AddHangfire(c => c
+        // Each host hands out its own storage. Hangfire's default registration hands out the process-wide JobStorage.Current,
+        // which belongs to whichever host was configured last when one process hosts several (the tests host many at once).
+        var jobStorage = new Lazy<JobStorage>(() => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storage), storage));
+        services.AddSingleton(provider =>
+        {
+            provider.GetRequiredService<IGlobalConfiguration>(); // the serializer settings below are set before any job is written
+            return jobStorage.Value;
+        });
+        services.AddHangfire((provider, c) => c
+            .UseLogProvider(new HangfireLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), storage));
+            .UseStorage(jobStorage.Value));
         return services;
     }
 }

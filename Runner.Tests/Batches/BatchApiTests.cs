@@ -12,7 +12,6 @@ using Runner.Tests.Infrastructure;
 namespace Runner.Tests.Batches;
 
 /// <summary>Submission, validation, idempotency, concurrency, queries and cancellation of queued batches: the API on a real database and real Hangfire storage, no worker.</summary>
-[Collection(ApiCollection.Name)]
 public sealed class BatchApiTests() : ApiTestBase(new Dictionary<string, string> { ["Batches:MaxRuns"] = "40" })
 {
     private static readonly string Tiny = TinySpec.Of("tiny", seeds: 3, images: 300, trainSubset: 256, more: TinySpec.LeaveOneOutEma);

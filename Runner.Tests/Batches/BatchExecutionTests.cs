@@ -10,7 +10,6 @@ using Runner.Tests.Infrastructure;
 namespace Runner.Tests.Batches;
 
 /// <summary>Batches executed for real: the API in process, Hangfire on PostgreSQL, worker processes training with TorchSharp on synthetic data.</summary>
-[Collection(ApiCollection.Name)]
 public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, string> { ["Workers:LostAfterSeconds"] = LostAfterSeconds.ToString() })
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);

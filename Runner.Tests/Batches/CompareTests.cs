@@ -8,7 +8,6 @@ using Runner.Tests.Infrastructure;
 namespace Runner.Tests.Batches;
 
 /// <summary>Arms of different batches compared: the analysis over both, the warnings for what else differs, the page, bad input.</summary>
-[Collection(ApiCollection.Name)]
 public sealed class CompareTests : ApiTestBase
 {
     private Task<long> Submit(string name, string data) =>

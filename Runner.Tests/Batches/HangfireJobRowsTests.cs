@@ -10,7 +10,6 @@ namespace Runner.Tests.Batches;
 /// Runs' jobs are written with their batch, in one transaction, by SQL of Runner's own: they must be the
 /// jobs Hangfire itself would have enqueued, as Hangfire reads them back.
 /// </summary>
-[Collection(ApiCollection.Name)]
 public sealed class HangfireJobRowsTests
 {
     [Fact]

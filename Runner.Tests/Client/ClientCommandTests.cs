@@ -7,7 +7,6 @@ using Runner.Tests.Infrastructure;
 namespace Runner.Tests.Client;
 
 /// <summary>The terminal client against a real API process and a worker: submit → watch → analysis, idempotent resubmission, exit codes.</summary>
-[Collection(ApiCollection.Name)]
 public sealed class ClientCommandTests : IAsyncLifetime
 {
     private static readonly string Tiny = TinySpec.Of("client", seeds: 2, more: TinySpec.LeaveOneOutEma);

@@ -10,7 +10,6 @@ namespace Runner.Tests.Factorial;
 /// A factorial batch end to end: submitted to a real API process, run by a worker on synthetic data, its design on
 /// <c>GET /batches/{id}</c>, its effects as JSON, text and CSV, on its page and in the batch list, and through the terminal client.
 /// </summary>
-[Collection(ApiCollection.Name)]
 public sealed class FactorialBatchTests : IAsyncLifetime
 {
     private static readonly string Spec = TinySpec.Of("factorial", seeds: 2, images: 256,

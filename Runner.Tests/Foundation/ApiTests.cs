@@ -5,7 +5,6 @@ using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Foundation;
 
-[Collection(ApiCollection.Name)]
 public sealed class ApiTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

@@ -9,7 +9,6 @@ namespace Runner.Tests.Foundation;
 /// scripts/backup.sh and scripts/restore.sh: a dump taken while the service runs restores into a fresh cluster
 /// with the same batches, runs, epochs, looks and Hangfire jobs, and the restored service answers the same.
 /// </summary>
-[Collection(ApiCollection.Name)]
 public sealed class BackupTests : ApiTestBase
 {
     private static readonly string Spec = TinySpec.Of("backed up", seeds: 6, queue: "gpu",

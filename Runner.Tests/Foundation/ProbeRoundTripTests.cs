@@ -7,7 +7,6 @@ using Runner.Tests.Infrastructure;
 namespace Runner.Tests.Foundation;
 
 /// <summary>The whole path for real: API → Hangfire (PostgreSQL) → a worker process → PostgreSQL → API.</summary>
-[Collection(ApiCollection.Name)]
 public sealed class ProbeRoundTripTests : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);

@@ -7,7 +7,6 @@ using Runner.Tests.Infrastructure;
 namespace Runner.Tests.Foundation;
 
 /// <summary>db/0006: recipes stored while the field was called gpuData read back, and pass the worker's hash check, after the rename.</summary>
-[Collection(ApiCollection.Name)]
 public sealed class RecipeRenameMigrationTests : ApiTestBase
 {
     [Fact]

@@ -8,7 +8,7 @@ namespace Runner.Tests.Foundation;
 /// OpenTelemetry metrics in Prometheus's text format: the API's at /prometheus (queue depth, runs by status, live
 /// workers, its HTTP server), a worker's on its own port (runs started and finished, heartbeats), moving as a batch runs.
 /// </summary>
-[Collection(ApiCollection.Name)]
+[Collection(MetricsCollection.Name)]
 public sealed class TelemetryTests : ApiTestBase
 {
     private static readonly string Spec = TinySpec.Of("measured", seeds: 2, images: 256);

@@ -8,7 +8,6 @@ namespace Runner.Tests.Foundation;
 /// One trace from <c>POST /batches</c> through the Hangfire job to the worker's run: the submission's span is stored on
 /// every run, each attempt's span in the worker is its child, and both processes export to the OTLP endpoint they are given.
 /// </summary>
-[Collection(ApiCollection.Name)]
 public sealed class TracingTests() : ApiTestBase(Exporting)
 {
     private static readonly OtlpReceiver Collector = new();

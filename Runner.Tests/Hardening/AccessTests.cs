@@ -12,7 +12,6 @@ namespace Runner.Tests.Hardening;
 /// read-only without the key, the key cookie is set only for the right key, forwarding headers are
 /// believed from configured proxies only, and every response carries the security headers.
 /// </summary>
-[Collection(ApiCollection.Name)]
 public sealed class AccessTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

@@ -9,7 +9,6 @@ namespace Runner.Tests.Hardening;
 /// One test per class of input that used to reach a 500: each is now a 4xx problem+json naming the
 /// field, and nothing is stored.
 /// </summary>
-[Collection(ApiCollection.Name)]
 public sealed class BadInputTests : ApiTestBase
 {
     private async Task AssertNothingStored() =>

@@ -12,7 +12,6 @@ using static Runner.Tests.Hardening.HardeningClient;
 namespace Runner.Tests.Hardening;
 
 /// <summary>Faults survived with real processes: PostgreSQL restarted under a running batch, several workers on one queue.</summary>
-[Collection(ApiCollection.Name)]
 public sealed class FaultTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);

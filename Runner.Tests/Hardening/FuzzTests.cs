@@ -11,7 +11,6 @@ namespace Runner.Tests.Hardening;
 /// A seeded generator of malformed and hostile requests against every endpoint of the real API on a
 /// real database: no answer is a 5xx, every 4xx is problem+json, and no table gains or loses a row.
 /// </summary>
-[Collection(ApiCollection.Name)]
 public sealed class FuzzTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Requests = 1500;

@@ -14,7 +14,6 @@ namespace Runner.Tests.Hardening;
 /// over TLS only (a certificate for that address, checked by the worker against the lab's own authority); the API there
 /// asks for its key. Needs root (CI runs as root) for `ip netns`.
 /// </summary>
-[Collection(ApiCollection.Name)]
 public sealed class RemoteWorkerTests
 {
     private const string Key = "remote-test-key";

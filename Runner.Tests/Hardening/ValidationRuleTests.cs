@@ -7,7 +7,6 @@ using static Runner.Tests.Hardening.HardeningClient;
 namespace Runner.Tests.Hardening;
 
 /// <summary>Section 2 of the hardening: every field has a range, duplicates and unknown fields are refused, limits come first.</summary>
-[Collection(ApiCollection.Name)]
 public sealed class ValidationRuleTests : ApiTestBase
 {
     // A value outside its range for each field that has one; booleans take every value they can hold.

@@ -14,12 +14,12 @@ public static class TinySpec
     /// text; <paramref name="data"/> replaces the synthetic images (a path, another data setting).
     /// </summary>
     public static string Of(string name, int seeds, int epochs = 1, string queue = "cpu", int images = 512, string more = "",
-        int? trainSubset = null, string? data = null)
+        int? trainSubset = null, string? data = null, int batchSize = 64)
     {
         var members = more.Length > 0 ? ", " + more : "";
         var subset = trainSubset is { } n ? $", \"trainSubset\": {n}" : "";
         return $$$"""
-            {"name": "{{{name}}}", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": {{{epochs}}}, "batchSize": 64{{{subset}}}}},
+            {"name": "{{{name}}}", "base": {"preset": "tta", "overrides": {"width": 0.125, "epochs": {{{epochs}}}, "batchSize": {{{batchSize}}}{{{subset}}}}},
              "seeds": {{{seeds}}}, "queue": "{{{queue}}}", "data": "{{{data ?? $"synthetic:{images}"}}}"{{{members}}}}
             """;
     }

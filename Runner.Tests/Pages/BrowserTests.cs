@@ -13,7 +13,6 @@ namespace Runner.Tests.Pages;
 /// Chromium (Debian's package, installed by scripts/test.sh) loading the batch's page, the workers page and a
 /// comparison of its arms. Screenshots of the three are kept under .data/test-artifacts (or RUNNER_TEST_ARTIFACTS).
 /// </summary>
-[Collection(ApiCollection.Name)]
 public sealed class BrowserTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;

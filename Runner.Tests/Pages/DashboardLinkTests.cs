@@ -6,7 +6,6 @@ using Runner.Tests.Infrastructure;
 namespace Runner.Tests.Pages;
 
 /// <summary>The jobs dashboard and the pages are connected both ways.</summary>
-[Collection(ApiCollection.Name)]
 public sealed class DashboardLinkTests : ApiTestBase
 {
     [Fact]

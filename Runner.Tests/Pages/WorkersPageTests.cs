@@ -6,7 +6,6 @@ using Runner.Tests.Infrastructure;
 namespace Runner.Tests.Pages;
 
 /// <summary>The workers page: each worker with its status, device, current run and heartbeat; the queues' depths; names encoded.</summary>
-[Collection(ApiCollection.Name)]
 public sealed class WorkersPageTests : ApiTestBase
 {
     private static WorkerRecord Worker(string name, string status, double age) => new()

@@ -7,7 +7,6 @@ using static Runner.Tests.Statistics.ReferenceData;
 
 namespace Runner.Tests.Statistics;
 
-[Collection(ApiCollection.Name)]
 public sealed class AnalysisApiTests : IAsyncLifetime
 {
     private TestDatabase _db = null!;
