@@ -91,7 +91,7 @@ public sealed class FaultTests
                 await worker.WaitForOutputAsync("registered", StartTimeout);
 
             const int epochs = 3;
-            var created = await PostAsync(client, "/batches", Spec("three-workers", epochs, seeds: 6, twoArms: true));
+            var created = await PostAsync(client, "/batches", Spec("three-workers", epochs, seeds: 6, twoArms: true, images: 256));
             var id = created.Json!["batch"]!["id"]!.GetValue<long>();
             await Eventually.Holds("the batch to finish", async () => await db.ScalarAsync<string>($"select status from batches where id = {id}") is "completed" or "failed",
                 TimeSpan.FromMinutes(4), () => string.Join("\n---\n", workers.Select(w => w.AllOutput)));

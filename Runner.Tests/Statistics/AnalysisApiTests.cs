@@ -7,25 +7,12 @@ using static Runner.Tests.Statistics.ReferenceData;
 
 namespace Runner.Tests.Statistics;
 
-public sealed class AnalysisApiTests : IAsyncLifetime
+/// <summary>The analysis and planning endpoints on samples posted directly, without a key (they store nothing).</summary>
+public sealed class AnalysisApiTests(SharedApi api) : IClassFixture<SharedApi>, IDisposable
 {
-    private TestDatabase _db = null!;
-    private ApiFactory _api = null!;
-    private HttpClient _client = null!;
+    private readonly HttpClient _client = api.Factory.CreateClient();
 
-    public async Task InitializeAsync()
-    {
-        _db = await TestDatabase.CreateAsync();
-        _api = new ApiFactory(_db.ConnectionString);
-        _client = _api.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _api.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    public void Dispose() => _client.Dispose();
 
     private static object SleepRequest(object? extra = null) => new
     {

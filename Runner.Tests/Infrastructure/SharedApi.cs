@@ -1,0 +1,33 @@
+namespace Runner.Tests.Infrastructure;
+
+/// <summary>
+/// One migrated database and one API in process for a whole test class (an xUnit class fixture), for classes whose tests
+/// mostly send input the API refuses: a database and a host per test cost more than most of those tests. Its tests run one
+/// after another, so a test that checks what it stored compares against <see cref="StoredAsync"/> read at its start.
+/// </summary>
+public sealed class SharedApi : IAsyncLifetime
+{
+    public TestDatabase Db { get; private set; } = null!;
+    public ApiFactory Factory { get; private set; } = null!;
+
+    /// <summary>A client that carries the API key.</summary>
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Db = await TestDatabase.CreateMigratedAsync();
+        Factory = new ApiFactory(Db.ConnectionString);
+        Client = Factory.CreateClientWithKey();
+    }
+
+    /// <summary>Batches, runs and Hangfire jobs stored so far, together.</summary>
+    public Task<long> StoredAsync() =>
+        Db.ScalarAsync<long>("select (select count(*) from batches) + (select count(*) from runs) + (select count(*) from hangfire.job)");
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Factory.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
