@@ -14,7 +14,7 @@ namespace Runner.Tests.Infrastructure;
 /// <summary>
 /// Starts the test collections that take longest first, the rest in xUnit's own order. xUnit runs as many collections at a time
 /// as the machine has cores, in this order; when a long one started last, the suite ended on one core with the other idle
-/// (docs/benchmarks.md, "Test suite").
+/// (docs/benchmarks.md, "Two lanes all the way").
 /// </summary>
 public sealed class LongestFirst : ITestCollectionOrderer
 {

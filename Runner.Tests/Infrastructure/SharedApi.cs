@@ -2,8 +2,9 @@ namespace Runner.Tests.Infrastructure;
 
 /// <summary>
 /// One migrated database and one API in process for a whole test class (an xUnit class fixture), for classes whose tests
-/// mostly send input the API refuses: a database and a host per test cost more than most of those tests. Its tests run one
-/// after another, so a test that checks what it stored compares against <see cref="StoredAsync"/> read at its start.
+/// store nothing or only what they look up themselves (refusals, samples posted for analysis): a database and a host per
+/// test cost more than most of those tests. A class's tests run one after another, so a test that checks what it stored
+/// compares against <see cref="StoredAsync"/> read at its start.
 /// </summary>
 public sealed class SharedApi : IAsyncLifetime
 {
