@@ -9,18 +9,8 @@ namespace Runner.Tests.Hardening;
 /// One test per class of input that used to reach a 500: each is now a 4xx problem+json naming the
 /// field, and nothing is stored.
 /// </summary>
-public sealed class BadInputTests(SharedApi api) : IClassFixture<SharedApi>, IAsyncLifetime
+public sealed class BadInputTests(SharedApi api) : SharedApiTestBase(api)
 {
-    private long _storedBefore;
-
-    private HttpClient Client => api.Client;
-
-    public async Task InitializeAsync() => _storedBefore = await api.StoredAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    private async Task AssertNothingStored() => Assert.Equal(_storedBefore, await api.StoredAsync());
-
     [Fact]
     public async Task A_lone_surrogate_anywhere_in_a_batch_is_refused_naming_its_field()
     {

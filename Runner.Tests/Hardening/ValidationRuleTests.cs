@@ -7,16 +7,8 @@ using static Runner.Tests.Hardening.HardeningClient;
 namespace Runner.Tests.Hardening;
 
 /// <summary>Section 2 of the hardening: every field has a range, duplicates and unknown fields are refused, limits come first.</summary>
-public sealed class ValidationRuleTests(SharedApi api) : IClassFixture<SharedApi>, IAsyncLifetime
+public sealed class ValidationRuleTests(SharedApi api) : SharedApiTestBase(api)
 {
-    private long _storedBefore;
-
-    private HttpClient Client => api.Client;
-
-    public async Task InitializeAsync() => _storedBefore = await api.StoredAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     // A value outside its range for each field that has one; booleans take every value they can hold.
     private static readonly Dictionary<string, JsonNode> OutOfRange = new()
     {
@@ -63,7 +55,7 @@ public sealed class ValidationRuleTests(SharedApi api) : IClassFixture<SharedApi
         AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"name\": \"tiny\"", "\"name\": \"tiny\", \"name\": \"other\"")), HttpStatusCode.BadRequest, "name");
         AssertProblem(await PostAsync(Client, "/batches", TinyBatch.Replace("\"name\": \"tiny\"", "\"name\": \"tiny\", \"NAME\": \"other\"")), HttpStatusCode.BadRequest, "NAME");
         AssertProblem(await PostAsync(Client, "/analysis/plan", """{"sd": 0.1, "difference": 0.1, "Sd": 0.2}"""), HttpStatusCode.BadRequest, "Sd");
-        Assert.Equal(_storedBefore, await api.StoredAsync());
+        await AssertNothingStored();
     }
 
     [Fact]

@@ -3,8 +3,7 @@ namespace Runner.Tests.Infrastructure;
 /// <summary>
 /// One migrated database and one API in process for a whole test class (an xUnit class fixture), for classes whose tests
 /// store nothing or only what they look up themselves (refusals, samples posted for analysis): a database and a host per
-/// test cost more than most of those tests. A class's tests run one after another, so a test that checks what it stored
-/// compares against <see cref="StoredAsync"/> read at its start.
+/// test cost more than most of those tests (<see cref="SharedApiTestBase"/> for those that check nothing was stored).
 /// </summary>
 public sealed class SharedApi : IAsyncLifetime
 {
@@ -20,10 +19,6 @@ public sealed class SharedApi : IAsyncLifetime
         Factory = new ApiFactory(Db.ConnectionString);
         Client = Factory.CreateClientWithKey();
     }
-
-    /// <summary>Batches, runs and Hangfire jobs stored so far, together.</summary>
-    public Task<long> StoredAsync() =>
-        Db.ScalarAsync<long>("select (select count(*) from batches) + (select count(*) from runs) + (select count(*) from hangfire.job)");
 
     public async Task DisposeAsync()
     {
