@@ -64,6 +64,14 @@ public sealed class StartupErrorTests
     }
 
     [Fact]
+    public async Task Bench_with_rounds_out_of_range()
+    {
+        var (code, error) = await Run(ChildProcess.Start(RepoPaths.WorkerDirectory, "Runner.Worker.dll", ["bench", "--synthetic", "256", "--rounds", "0"], new Dictionary<string, string>()));
+        Assert.Equal(StartupException.ConfigurationExitCode, code);
+        Assert.Equal("error: --rounds is 0; use 1 to 20.", error);
+    }
+
+    [Fact]
     public async Task Worker_asked_for_a_GPU_on_a_CPU_build()
     {
         var process = ChildProcess.Start(RepoPaths.WorkerDirectory, "Runner.Worker.dll", ["serve", "--device", "cuda:0"],
