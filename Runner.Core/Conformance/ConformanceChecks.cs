@@ -93,6 +93,26 @@ public static class ConformanceChecks
             learner.Average is null ? null : State(learner.Average), EvaluatedLogits(learner, data));
     }
 
+    /// <summary>A free run's figures beside the original's: each epoch's mean training loss per example, and the test accuracy of the evaluated model.</summary>
+    public sealed record Replay(string Trajectory, IReadOnlyList<(double Runner, double Original)> EpochLosses, double Accuracy, double OriginalAccuracy);
+
+    /// <summary>
+    /// The free run alone, without bounds: for a trajectory too long for float32 noise to stay small (tools/reference/replay.py
+    /// records the original's end-to-end run), where only the distribution of the outcome can be compared.
+    /// </summary>
+    public static Replay Replayed(GoldenTrajectory golden, DeviceData data, bool half)
+    {
+        var run = Run(golden, data, half);
+        var original = golden["losses"].data<double>().ToArray();
+        var epochs = Enumerable.Range(0, (golden.Steps + golden.StepsPerEpoch - 1) / golden.StepsPerEpoch)
+            .Select(e => Enumerable.Range(e * golden.StepsPerEpoch, Math.Min(golden.StepsPerEpoch, golden.Steps - e * golden.StepsPerEpoch)).ToList())
+            .Select(steps => (steps.Average(s => run.Losses[s]) / golden.Recipe.BatchSize, steps.Average(s => original[s]) / golden.Recipe.BatchSize))
+            .ToList();
+        using var labels = data.TestLabels.cpu();
+        double Accuracy(Tensor logits) => logits.argmax(1).eq(labels).to(ScalarType.Float64).mean().item<double>();
+        return new Replay(golden.Name, epochs, Accuracy(run.EvalLogits), Accuracy(golden["eval/logits"]));
+    }
+
     /// <summary>Step 1's logits, loss, gradients and state after the update, and the EMA after its first update.</summary>
     public static Divergence FirstStep(GoldenTrajectory golden, FreeRun run)
     {
@@ -243,12 +263,22 @@ public static class ConformanceChecks
         .Where(e => e.Value.is_floating_point())
         .ToDictionary(e => e.Key, e => e.Value.detach().cpu().to(ScalarType.Float32).clone().DetachFromDisposeScope());
 
-    /// <summary>The evaluated model's logits on the test images, with the recipe's TTA, as a run's evaluation computes them.</summary>
+    /// <summary>
+    /// The evaluated model's logits on the test images, with the recipe's TTA, as a run's evaluation computes them: in
+    /// chunks of <see cref="Trainer.EvalBatch"/> images, so a golden set of all 10,000 test images at full width fits in memory.
+    /// </summary>
     private static Tensor EvaluatedLogits(Learner learner, DeviceData data)
     {
         learner.Evaluated.eval();
         using var _ = no_grad();
-        var x = learner.Half ? data.Test.half() : data.Test;
-        return Trainer.Logits(learner.Evaluated, x, learner.Recipe.Tta, learner.Recipe.TtaTranslate).cpu().DetachFromDisposeScope();
+        using var scope = NewDisposeScope();
+        var n = data.Test.shape[0];
+        var chunks = new List<Tensor>();
+        for (long start = 0; start < n; start += Trainer.EvalBatch)
+        {
+            var x = data.Test.narrow(0, start, Math.Min(Trainer.EvalBatch, n - start));
+            chunks.Add(Trainer.Logits(learner.Evaluated, learner.Half ? x.half() : x, learner.Recipe.Tta, learner.Recipe.TtaTranslate).cpu());
+        }
+        return cat(chunks, 0).DetachFromDisposeScope();
     }
 }

@@ -16,7 +16,8 @@ namespace Runner.Core.Training;
 /// </summary>
 public static class Trainer
 {
-    private const int EvalBatch = 1000;
+    /// <summary>Test images evaluated at once: bounds the evaluation's memory at any width.</summary>
+    public const int EvalBatch = 1000;
 
     public static TrainingResult Run(
         Recipe recipe,

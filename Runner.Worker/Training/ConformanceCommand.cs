@@ -23,10 +23,11 @@ public static class ConformanceCommand
         var inputs = new Option<string?>("--inputs") { Description = "The trajectories' images alone, as --save-inputs writes them (instead of --data)" };
         var saveInputs = new Option<string?>("--save-inputs") { Description = "Write the trajectories' images from --data to this file (12.6 MB, to carry where the data set is not) and stop" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var freeRun = new Option<bool>("--free-run") { Description = "Only each trajectory's free run, without bounds: per-epoch losses and the test accuracy beside the original's (for a recorded end-to-end run, tools/reference/replay.py)" };
         var precision = new Option<Precision>("--precision") { Description = "fp32 (checked against the bounds), or auto: fp16 with fp32 batch norm on CUDA (drift reported)", DefaultValueFactory = _ => Precision.Fp32 };
         var command = new Command("conformance", "Check the training engine step for step against the original's golden trajectories on this device.")
         {
-            golden, trajectory, data, inputs, saveInputs, device, precision,
+            golden, trajectory, data, inputs, saveInputs, device, precision, freeRun,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -53,6 +54,18 @@ public static class ConformanceCommand
             using var deviceData = new DeviceData(cifar, onDevice.ToTorch(), set.Normalisation);
             var description = DeviceDescription.Describe(onDevice);
             Console.WriteLine($"Conformance on {description.Device} ({description.Name}), {(half ? "fp16 with fp32 batch norm: drift, no bound" : "fp32")}, TorchSharp {description.TorchSharpVersion}, libtorch {description.LibTorchVersion}; golden: {set.Folder} (the original at {set.Manifest["source"]?["commit"]}, PyTorch {set.Manifest["torch"]}).");
+            if (result.GetValue(freeRun))
+            {
+                foreach (var name in names)
+                {
+                    var replay = ConformanceChecks.Replayed(set.Trajectory(name), deviceData, half);
+                    Console.WriteLine($"\n{name}, free run from the original's start and batches:");
+                    foreach (var (epoch, (runner, original)) in replay.EpochLosses.Select((l, i) => (i + 1, l)))
+                        Console.WriteLine(F($"  epoch {epoch}: training loss {runner:F5} (original {original:F5})"));
+                    Console.WriteLine(F($"  test accuracy {replay.Accuracy:P2} (original {replay.OriginalAccuracy:P2})"));
+                }
+                return 0;
+            }
             Divergence? failed = null;
             foreach (var check in ConformanceChecks.All(set, names, deviceData, half))
             {
@@ -70,6 +83,8 @@ public static class ConformanceCommand
         });
         return command;
     }
+
+    private static string F(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static GoldenSet Open(string folder)
     {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Runner.Core.Devices;
 using Runner.Tests.Infrastructure;
 
@@ -31,6 +32,20 @@ public sealed class ConformanceCommandTests
         Assert.Contains("baseline, along the run: 25 quantities", output);
         Assert.DoesNotContain("DIVERGES", output);
         Assert.DoesNotContain("final,", output);
+
+        // The free run alone: the final stage's 24 steps from the original's start stay within its float32 noise (the checks
+        // above), so each epoch's loss is the original's to about 1e-3 and the accuracy on the 1,000 test images (near chance:
+        // the EMA still close to the initial network) within a few images of it.
+        var (freeExit, freeOutput) = await Worker("conformance", "--golden", Golden.Set.Folder, "--inputs", inputs, "--trajectory", "final", "--free-run");
+        Assert.True(freeExit == 0, freeOutput);
+        Assert.Contains("final, free run from the original's start and batches:", freeOutput);
+        var epochs = Regex.Matches(freeOutput, @"epoch \d: training loss (\d\.\d{5}) \(original (\d\.\d{5})\)");
+        Assert.Equal(4, epochs.Count);
+        Assert.All(epochs, e => Assert.InRange(double.Parse(e.Groups[1].Value) - double.Parse(e.Groups[2].Value), -0.01, 0.01));
+        var accuracy = Regex.Match(freeOutput, @"test accuracy ([\d.]+) % \(original ([\d.]+) %\)");
+        var original = (double)Golden.Set.Manifest["trajectories"]!["final"]!["evalAccuracy"]!;
+        Assert.Contains($"(original {original:P2})", freeOutput);
+        Assert.InRange(double.Parse(accuracy.Groups[1].Value) - 100 * original, -1, 1);
     }
 
     [Theory]
