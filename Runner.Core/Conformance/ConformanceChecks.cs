@@ -94,7 +94,7 @@ public static class ConformanceChecks
     }
 
     /// <summary>A free run's figures beside the original's: each epoch's mean training loss per example, and the test accuracy of the evaluated model.</summary>
-    public sealed record Replay(string Trajectory, IReadOnlyList<(double Runner, double Original)> EpochLosses, double Accuracy, double OriginalAccuracy);
+    public sealed record Replay(IReadOnlyList<(double Runner, double Original)> EpochLosses, double Accuracy, double OriginalAccuracy);
 
     /// <summary>
     /// The free run alone, without bounds: for a trajectory too long for float32 noise to stay small (tools/reference/replay.py
@@ -110,7 +110,7 @@ public static class ConformanceChecks
             .ToList();
         using var labels = data.TestLabels.cpu();
         double Accuracy(Tensor logits) => logits.argmax(1).eq(labels).to(ScalarType.Float64).mean().item<double>();
-        return new Replay(golden.Name, epochs, Accuracy(run.EvalLogits), Accuracy(golden["eval/logits"]));
+        return new Replay(epochs, Accuracy(run.EvalLogits), Accuracy(golden["eval/logits"]));
     }
 
     /// <summary>Step 1's logits, loss, gradients and state after the update, and the EMA after its first update.</summary>
