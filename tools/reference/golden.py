@@ -248,6 +248,12 @@ def optimisers(original, recipe, model, steps_per_epoch):
     ]
 
 
+def end_to_end_recipe(train, epochs, width):
+    """The final stage at an end-to-end scale: its schedule by the original's rule, whitening from the first 10,000 images."""
+    return {**TRAJECTORIES["final"], "width": width, "epochs": epochs, "trainSubset": train, "whiteningImages": min(10_000, train),
+            "learningRate": {"knots": [0, epochs / 5, epochs - 2], "values": [0, 1.0, 0.1]}}
+
+
 def end_to_end(args):
     """The original's final stage end to end at CPU scale, as new_dawn.py runs it but in fp32 on the CPU: one JSON line
     an epoch (TTA accuracy of the EMA model on all 10,000 test images)."""
@@ -255,9 +261,7 @@ def end_to_end(args):
     original = Original(args.src)
     core, tb = original.core, original.tb
     epochs = args.epochs
-    recipe = {**TRAJECTORIES["final"], "width": args.width, "epochs": epochs, "trainSubset": args.train,
-              "whiteningImages": min(10_000, args.train),
-              "learningRate": {"knots": [0, epochs / 5, epochs - 2], "values": [0, 1.0, 0.1]}}
+    recipe = end_to_end_recipe(args.train, epochs, args.width)
     (train_images, train_labels), (test_images, test_labels) = load_cifar(args.data, args.train, 10_000)
     seeded(args.seed)
     timer = core.Timer()

@@ -39,9 +39,7 @@ def main():
     golden.SEED = a.seed
     torch.set_num_threads(a.threads)
     original = golden.Original(a.src)
-    recipe = {**golden.TRAJECTORIES["final"], "width": a.width, "epochs": a.epochs, "trainSubset": a.train,
-              "whiteningImages": min(10_000, a.train),
-              "learningRate": {"knots": [0, a.epochs / 5, a.epochs - 2], "values": [0, 1.0, 0.1]}}
+    recipe = golden.end_to_end_recipe(a.train, a.epochs, a.width)
     (train_images, train_labels), (test_images, test_labels) = golden.load_cifar(a.data, a.train, 10_000)
     train_set = original.preprocess(train_images, train_labels, pad=True)
     valid_set = original.preprocess(test_images, test_labels, pad=False)
