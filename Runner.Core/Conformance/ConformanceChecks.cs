@@ -263,22 +263,7 @@ public static class ConformanceChecks
         .Where(e => e.Value.is_floating_point())
         .ToDictionary(e => e.Key, e => e.Value.detach().cpu().to(ScalarType.Float32).clone().DetachFromDisposeScope());
 
-    /// <summary>
-    /// The evaluated model's logits on the test images, with the recipe's TTA, as a run's evaluation computes them: in
-    /// chunks of <see cref="Trainer.EvalBatch"/> images, so a golden set of all 10,000 test images at full width fits in memory.
-    /// </summary>
-    private static Tensor EvaluatedLogits(Learner learner, DeviceData data)
-    {
-        learner.Evaluated.eval();
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        var n = data.Test.shape[0];
-        var chunks = new List<Tensor>();
-        for (long start = 0; start < n; start += Trainer.EvalBatch)
-        {
-            var x = data.Test.narrow(0, start, Math.Min(Trainer.EvalBatch, n - start));
-            chunks.Add(Trainer.Logits(learner.Evaluated, learner.Half ? x.half() : x, learner.Recipe.Tta, learner.Recipe.TtaTranslate).cpu());
-        }
-        return cat(chunks, 0).DetachFromDisposeScope();
-    }
+    /// <summary>The evaluated model's logits on the test images, with the recipe's TTA, as a run's evaluation computes them.</summary>
+    private static Tensor EvaluatedLogits(Learner learner, DeviceData data) =>
+        Trainer.TestLogits(learner.Evaluated, data, learner.Recipe.Tta, learner.Recipe.TtaTranslate, learner.Half).cpu().DetachFromDisposeScope();
 }

@@ -17,7 +17,7 @@ namespace Runner.Core.Training;
 public static class Trainer
 {
     /// <summary>Test images evaluated at once: bounds the evaluation's memory at any width.</summary>
-    public const int EvalBatch = 1000;
+    private const int EvalBatch = 1000;
 
     public static TrainingResult Run(
         Recipe recipe,
@@ -129,21 +129,29 @@ public static class Trainer
     /// <summary>Test accuracy; with TTA the logits are those of <see cref="Logits"/>.</summary>
     public static double Evaluate(nn.Module<Tensor, Tensor> model, DeviceData data, bool tta, bool translate, bool half = false)
     {
+        using var scope = NewDisposeScope();
+        using var logits = TestLogits(model, data, tta, translate, half);
+        return logits.argmax(1).eq(data.TestLabels).sum().item<long>() / (double)data.Test.shape[0];
+    }
+
+    /// <summary>
+    /// The model's fp32 logits on every test image, in evaluation mode, in chunks of <see cref="EvalBatch"/> images so that
+    /// the evaluation's memory stays bounded at any width.
+    /// </summary>
+    public static Tensor TestLogits(nn.Module<Tensor, Tensor> model, DeviceData data, bool tta, bool translate, bool half = false)
+    {
         model.eval();
         using var _ = no_grad();
-        long correct = 0;
+        using var scope = NewDisposeScope();
         var n = data.Test.shape[0];
+        var chunks = new List<Tensor>();
         for (long start = 0; start < n; start += EvalBatch)
         {
-            using var scope = NewDisposeScope();
-            var length = Math.Min(EvalBatch, n - start);
-            var x = data.Test.narrow(0, start, length);
-            if (half)
-                x = x.half();
-            var logits = Logits(model, x, tta, translate);
-            correct += logits.argmax(1).eq(data.TestLabels.narrow(0, start, length)).sum().item<long>();
+            using var chunkScope = NewDisposeScope(); // a chunk's activations go before the next chunk's
+            var x = data.Test.narrow(0, start, Math.Min(EvalBatch, n - start));
+            chunks.Add(Logits(model, half ? x.half() : x, tta, translate).MoveToOuterDisposeScope());
         }
-        return (double)correct / n;
+        return cat(chunks, 0).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -1,10 +1,10 @@
 using System.CommandLine;
-using System.Globalization;
 using MathNet.Numerics.Statistics;
 using Runner.Core.Hosting;
 using Runner.Core.Recipes;
 using Runner.Core.Training;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace Runner.Worker.Training;
 
@@ -43,7 +43,7 @@ public static class BenchCommand
                 var loop = Trainer.Run(recipe, data, seed, description, ct: ct);
                 steps = loop.Steps;
                 measured.Add((loop.Epochs.Sum(e => e.EpochSeconds), Benchmark.ComputeFloorSeconds(recipe, data, loop.Steps, seed)));
-                Console.Error.WriteLine(F($"round {round}/{count}: loop {measured[^1].Loop:F2} s, floor {measured[^1].Floor:F2} s, ratio {measured[^1].Loop / measured[^1].Floor:F3}"));
+                Console.Error.WriteLine(Invariant($"round {round}/{count}: loop {measured[^1].Loop:F2} s, floor {measured[^1].Floor:F2} s, ratio {measured[^1].Loop / measured[^1].Floor:F3}"));
             }
             var ratios = measured.Select(m => m.Loop / m.Floor).ToArray();
             var loopSeconds = measured.Select(m => m.Loop).Median();
@@ -56,15 +56,13 @@ public static class BenchCommand
             void Row(string name, string value) => table.AddRow(new Text(name), new Text(value));
             Row("device", $"{description.Device} ({description.Name}), {description.Threads} threads, TorchSharp {description.TorchSharpVersion}, libtorch {description.LibTorchVersion}");
             Row("recipe", $"{RecipeJson.Hash(recipe)[..12]}: width {recipe.Width}, batch {recipe.BatchSize}, {recipe.Epochs} epochs of {data.TrainCount} images ({data.Source})");
-            Row("(a) training loop", F($"{images / loopSeconds:F1} images/s ({steps} steps in {loopSeconds:F2} s, evaluation excluded; median of {count})"));
-            Row("(b) compute floor", F($"{images / floor:F1} images/s ({steps} steps in {floor:F2} s; median of {count})"));
-            Row("loop / floor", F($"{ratios.Median():F3}, median of {count} rounds (range {ratios.Min():F3} to {ratios.Max():F3})"));
-            Row("(c) augmentation + batching", F($"{augmentation:F3} s per epoch = {augmentation / epochCompute:P2} of an epoch's compute"));
+            Row("(a) training loop", Invariant($"{images / loopSeconds:F1} images/s ({steps} steps in {loopSeconds:F2} s, evaluation excluded; median of {count})"));
+            Row("(b) compute floor", Invariant($"{images / floor:F1} images/s ({steps} steps in {floor:F2} s; median of {count})"));
+            Row("loop / floor", Invariant($"{ratios.Median():F3}, median of {count} rounds (range {ratios.Min():F3} to {ratios.Max():F3})"));
+            Row("(c) augmentation + batching", Invariant($"{augmentation:F3} s per epoch = {augmentation / epochCompute:P2} of an epoch's compute"));
             AnsiConsole.Write(table);
             return 0;
         });
         return command;
     }
-
-    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

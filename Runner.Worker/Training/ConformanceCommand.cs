@@ -5,6 +5,7 @@ using Runner.Core.Devices;
 using Runner.Core.Hosting;
 using Runner.Core.Recipes;
 using Runner.Core.Training;
+using static System.FormattableString;
 
 namespace Runner.Worker.Training;
 
@@ -61,8 +62,8 @@ public static class ConformanceCommand
                     var replay = ConformanceChecks.Replayed(set.Trajectory(name), deviceData, half);
                     Console.WriteLine($"\n{name}, free run from the original's start and batches:");
                     foreach (var (epoch, (runner, original)) in replay.EpochLosses.Select((l, i) => (i + 1, l)))
-                        Console.WriteLine(F($"  epoch {epoch}: training loss {runner:F5} (original {original:F5})"));
-                    Console.WriteLine(F($"  test accuracy {replay.Accuracy:P2} (original {replay.OriginalAccuracy:P2})"));
+                        Console.WriteLine(Invariant($"  epoch {epoch}: training loss {runner:F5} (original {original:F5})"));
+                    Console.WriteLine(Invariant($"  test accuracy {replay.Accuracy:P2} (original {replay.OriginalAccuracy:P2})"));
                 }
                 return 0;
             }
@@ -83,8 +84,6 @@ public static class ConformanceCommand
         });
         return command;
     }
-
-    private static string F(FormattableString s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static GoldenSet Open(string folder)
     {
