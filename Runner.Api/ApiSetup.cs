@@ -13,6 +13,7 @@ using Runner.Core.Batches;
 using Runner.Core.Database;
 using Runner.Core.Hosting;
 using Runner.Core.Queueing;
+using Runner.Core.Validation;
 using Runner.Core.Workers;
 using Scalar.AspNetCore;
 
@@ -37,7 +38,7 @@ public static class ApiSetup
         {
             o.SerializerOptions.Converters.Add(new FiniteDoubleConverter());
             // Closed sets (statuses, precisions) are types in the code and their lower-case names in JSON.
-            o.SerializerOptions.Converters.Add(Runner.Core.Validation.JsonNames.Converter);
+            o.SerializerOptions.Converters.Add(JsonNames.Converter);
         });
         builder.Services.AddOptions<WorkersOptions>().BindConfiguration(WorkersOptions.SectionName)
             .Validate(o => o.LostAfterSeconds > 0, $"{WorkersOptions.SectionName}:LostAfterSeconds must be positive.")

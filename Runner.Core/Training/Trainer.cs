@@ -107,7 +107,7 @@ public static class Trainer
         return new TrainingResult(epochs[^1].TestAccuracy, tta, training.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, learner.Steps, epochs,
             seed, RecipeJson.Hash(recipe), device.Device, device.Name, device.TorchSharpVersion, device.LibTorchVersion, get_num_threads(),
             count == data.TrainCount ? data.Source : $"{data.Source}, first {count} training images", precision,
-            data.Device.type == DeviceType.CUDA ? CudaNumerics.Describe() : null);
+            data.Device.type == DeviceType.CUDA ? CudaNumerics.Describe() : CpuConvolutions.Describe(recipe));
     }
 
     /// <summary>
@@ -196,6 +196,8 @@ public static class Trainer
     /// </summary>
     public static nn.Module<Tensor, Tensor> Build(Recipe recipe, Tensor? whitening, Device device, bool half)
     {
+        if (device.type == DeviceType.CPU)
+            CpuConvolutions.Use(recipe);
         nn.Module<Tensor, Tensor> model = recipe.Network == Network.Airbench ? new Airbench(recipe) : new ResNet9(recipe, whitening);
         model.to(device);
         if (half)

@@ -58,6 +58,7 @@ public sealed class LibTorchDirectoryTests
         {
             Assert.True(code == 0, process.AllOutput);
             Assert.Contains($"({PackageLibTorch})", process.AllOutput); // the libtorch the run used, in its provenance
+            Assert.Contains("oneDNN convolutions (at most AVX2), NNPACK off", process.AllOutput); // its kernel switches found there too
         }
     }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Runner.Core.Recipes;
 using Runner.Core.Training;
+using Runner.Core.Validation;
 
 namespace Runner.Worker.Training;
 
@@ -34,7 +35,7 @@ public static class TrainCommand
                     $"\repoch {p.Epoch}  step {p.Step}/{p.TotalSteps}  {p.Elapsed:mm\\:ss} elapsed, {p.Remaining:mm\\:ss} left ")) : null,
                 ct: ct);
 
-            Console.WriteLine(JsonSerializer.Serialize(new { result = outcome, recipe }, new JsonSerializerOptions(RecipeJson.Options) { WriteIndented = true }));
+            Console.WriteLine(JsonSerializer.Serialize(new { result = outcome, recipe }, new JsonSerializerOptions(RecipeJson.Options) { WriteIndented = true, Converters = { new FiniteDoubleConverter() } }));
             return 0;
         });
         return command;

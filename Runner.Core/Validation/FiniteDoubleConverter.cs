@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Runner.Api.Requests;
+namespace Runner.Core.Validation;
 
 /// <summary>
 /// JSON has no NaN or infinity: a statistic that cannot be computed (a zero spread, an overflow) is
