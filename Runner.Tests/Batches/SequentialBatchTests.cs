@@ -172,14 +172,15 @@ public sealed class SequentialBatchTests : ApiTestBase
     [Fact]
     public async Task On_real_workers_a_harmful_arm_stops_at_the_first_look_and_the_others_run_on()
     {
-        // Six epochs of 256 images in batches of 32 take the base and "same" to 93–100% on every seed tried, while the
-        // harmful arm stays at chance: the first look decides it and nothing else.
-        var spec = TinySpec.Of("sequential", seeds: 8, epochs: 6, images: 256, batchSize: 32, more: Arms + ", \"sequential\": {\"looks\": [4, 8]}")
+        // Six epochs of 256 images in batches of 32 take the base and "same" to 0.6–1 (most seeds above 0.9), while the harmful arm stays at
+        // chance: the first look decides it and nothing else. It looks at 6 seeds, not 4: at 4 the first look's boundary
+        // (O'Brien-Fleming, p < 0.0008) let one base seed at about 0.6 hold the harmful arm back (an AVX-512 machine).
+        var spec = TinySpec.Of("sequential", seeds: 8, epochs: 6, images: 256, batchSize: 32, more: Arms + ", \"sequential\": {\"looks\": [6, 8]}")
             .Replace("\"preset\": \"tta\",", "\"preset\": \"tta\", \"off\": [\"ema\"],");
         await using var worker = ChildProcess.StartWorker(Db.ConnectionString);
         var id = await Submit(spec);
 
-        // 20 six-epoch runs of about 3 seconds each; more on a loaded machine.
+        // 22 six-epoch runs of about 3 seconds each; more on a loaded machine.
         await Eventually.BatchFinished(Db, id, TimeSpan.FromMinutes(8), () => worker.AllOutput);
 
         var detail = (await Client.GetFromJsonAsync<JsonNode>($"/batches/{id}"))!;
@@ -189,10 +190,10 @@ public sealed class SequentialBatchTests : ApiTestBase
         Assert.Equal("worse", harmful["decision"]!.GetValue<string>());
         var runs = (await Client.GetFromJsonAsync<JsonArray>($"/batches/{id}/runs"))!;
         var stopped = runs.Where(r => r!["stopReason"] is not null).ToList();
-        Assert.Equal(4, stopped.Count);
+        Assert.Equal(2, stopped.Count);
         Assert.All(stopped, r => Assert.Equal(("harmful", "cancelled", "stopped at look 1: worse"),
             (r!["arm"]!.GetValue<string>(), r["status"]!.GetValue<string>(), r["stopReason"]!.GetValue<string>())));
-        Assert.Equal(4, runs.Count(r => r!["arm"]!.GetValue<string>() == "harmful" && r["status"]!.GetValue<string>() == "succeeded"));
+        Assert.Equal(6, runs.Count(r => r!["arm"]!.GetValue<string>() == "harmful" && r["status"]!.GetValue<string>() == "succeeded"));
         Assert.Equal(16, runs.Count(r => r!["arm"]!.GetValue<string>() != "harmful" && r["status"]!.GetValue<string>() == "succeeded"));
         Assert.Equal(2, detail["sequential"]!["looks"]!.AsArray().Count);
         Assert.True(detail["sequential"]!["deviceSecondsSaved"]!.GetValue<double>() > 0);
