@@ -1,3 +1,4 @@
+using Runner.Core.Devices;
 using Runner.Core.Recipes;
 using Runner.Core.Training;
 using static TorchSharp.torch;
@@ -229,6 +230,7 @@ public static class ConformanceChecks
     /// </summary>
     private static Learner NewLearner(GoldenTrajectory golden, DeviceData data, bool half, string prefix)
     {
+        NativeAllocator.Tune();
         var recipe = golden.Recipe;
         var state = golden.State(prefix);
         if (recipe.Network == Network.Airbench)

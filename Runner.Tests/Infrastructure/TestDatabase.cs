@@ -18,7 +18,10 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         _admin = admin;
         Name = name;
-        ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = false }.ConnectionString;
+        // Pooled, as the service runs in production: unpooled, every Hangfire poll and heartbeat of the API and workers under
+        // test forked a server process and ran a SCRAM handshake (888 connections in one sequential batch's test, about a
+        // fifth of the suite's CPU time; docs/benchmarks.md).
+        ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
     public string Name { get; }
