@@ -27,7 +27,25 @@ public sealed class TestDatabase : IAsyncDisposable
     public string Name { get; }
     public string ConnectionString { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    public static Task<TestDatabase> CreateAsync() => CreateAsync(template: null);
+
+    /// <summary>A fresh database with Runner's schema and Hangfire's, as the API and workers find it.</summary>
+    public static async Task<TestDatabase> CreateMigratedAsync() => await CreateAsync(await MigratedTemplate.Value);
+
+    /// <summary>
+    /// One database migrated per test run, copied for each test that wants a migrated one: a copy is a file copy in the server,
+    /// where migrating each anew ran DbUp's and Hangfire's scripts (docs/benchmarks.md). Dropped when the test run ends.
+    /// </summary>
+    private static readonly Lazy<Task<string>> MigratedTemplate = new(async () =>
+    {
+        var template = await CreateAsync(template: null);
+        await SchemaMigrator.MigrateAsync(template.ConnectionString, "hangfire", NullLogger.Instance);
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(template.ConnectionString)); // a template takes no connections while copied
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => template.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return template.Name;
+    });
+
+    private static async Task<TestDatabase> CreateAsync(string? template)
     {
         var admin = Environment.GetEnvironmentVariable("RUNNER_TEST_POSTGRES") ?? LocalDefault;
         var name = $"runner_test_{Guid.NewGuid():N}"[..30];
@@ -40,17 +58,10 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             throw new InvalidOperationException($"The test PostgreSQL is not reachable ({e.Message}); run the tests with scripts/test.sh, which starts it.", e);
         }
-        await using var create = new NpgsqlCommand($"create database {name}", connection);
+        var copy = template is null ? "" : $" template {template}";
+        await using var create = new NpgsqlCommand($"create database {name}{copy}", connection);
         await create.ExecuteNonQueryAsync();
         return new TestDatabase(admin, name);
-    }
-
-    /// <summary>A fresh database with Runner's schema and Hangfire's, as the API and workers find it.</summary>
-    public static async Task<TestDatabase> CreateMigratedAsync()
-    {
-        var db = await CreateAsync();
-        await SchemaMigrator.MigrateAsync(db.ConnectionString, "hangfire", NullLogger.Instance);
-        return db;
     }
 
     public async Task<T?> ScalarAsync<T>(string sql)
@@ -72,7 +83,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
         await using var connection = new NpgsqlConnection(_admin);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"drop database if exists {Name} with (force)", connection);

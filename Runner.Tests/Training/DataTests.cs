@@ -34,7 +34,7 @@ public sealed class DataTests
             File.WriteAllBytes(Path.Combine(batches, name), bytes);
 
         var loaded = Cifar10Loader.Load(Cifar10Loader.Resolve(folder.Path)!);
-        var expected = SyntheticCifar.Generate(50_000, 10_000, seed: 1);
+        var expected = Synthetic.Value;
         Assert.Equal(expected.TrainLabels, loaded.TrainLabels);
         Assert.Equal(expected.TestImages, loaded.TestImages);
     }
@@ -138,7 +138,8 @@ public sealed class DataTests
         Assert.True(zeros.eq(25).all().item<bool>());
     }
 
-    private static readonly Lazy<Dictionary<string, byte[]>> SyntheticBatches = new(() => Batches(SyntheticCifar.Generate(50_000, 10_000, seed: 1)));
+    private static readonly Lazy<Cifar10> Synthetic = new(() => SyntheticCifar.Generate(50_000, 10_000, seed: 1));
+    private static readonly Lazy<Dictionary<string, byte[]>> SyntheticBatches = new(() => Batches(Synthetic.Value));
 
     private static TempFolder CorruptFolder(Action<Dictionary<string, byte[]>> corrupt)
     {
