@@ -18,7 +18,7 @@ public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, s
     private const int LostAfterSeconds = 5;
 
     /// <summary>The tiny batch with a leave-one-out of the EMA (two arms), or the base alone.</summary>
-    private static string Spec(string name, int epochs, int seeds, int images = 512, string? data = null, bool twoArms = true, string more = "") =>
+    private static string Spec(string name, int epochs, int seeds, int images = TinySpec.Images, string? data = null, bool twoArms = true, string more = "") =>
         TinySpec.Of(name, seeds, epochs, images: images, data: data, more: string.Join(", ", new[] { twoArms ? TinySpec.LeaveOneOutEma : "", more }.Where(m => m.Length > 0)));
 
     private Task<long> Submit(string json) => SubmitBatchAsync(json);
@@ -37,7 +37,7 @@ public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, s
         await using var worker = ChildProcess.StartWorker(Db.ConnectionString);
         await worker.WaitForOutputAsync("registered", StartTimeout);
 
-        var id = await Submit(Spec("end-to-end", epochs: 2, seeds: 3, images: 256));
+        var id = await Submit(Spec("end-to-end", epochs: 2, seeds: 3));
         var batch = await WaitForBatch(id, b => b["status"]!.GetValue<string>() is "completed" or "failed", TimeSpan.FromMinutes(3), worker);
 
         Assert.Equal("completed", batch["status"]!.GetValue<string>());
@@ -66,7 +66,7 @@ public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, s
 
         // Same recipe and seed on the same CPU give bit-identical results; the data was loaded once for all six runs.
         Assert.Equal(1, worker.AllOutput.Split('\n').Count(l => l.Contains("Loaded synthetic", StringComparison.Ordinal)));
-        var again = await Submit(Spec("end-to-end-again", epochs: 2, seeds: 3, images: 256));
+        var again = await Submit(Spec("end-to-end-again", epochs: 2, seeds: 3));
         await WaitForBatch(again, b => b["status"]!.GetValue<string>() == "completed", TimeSpan.FromMinutes(3), worker);
         Assert.Equal(0L, await Db.ScalarAsync<long>($"""
             select count(*) from runs a join runs b on a.position = b.position

@@ -94,7 +94,7 @@ public sealed class ClientCommandTests : IAsyncLifetime
         Assert.Equal(3, (await Client("status", "--api", $"http://127.0.0.1:{FreePort.Next()}")).Exit);
 
         await using var worker = ChildProcess.StartWorker(_db.ConnectionString);
-        var (failed, output) = await Client("submit", File("no-data.json", Tiny.Replace("\"synthetic:512\"", "\"/nonexistent/cifar\"")), "--watch");
+        var (failed, output) = await Client("submit", File("no-data.json", Tiny.Replace($"\"synthetic:{TinySpec.Images}\"", "\"/nonexistent/cifar\"")), "--watch");
         Assert.True(failed == 1, output);
 
         var queued = File("queued.json", Tiny.Replace("\"client\"", "\"to-cancel\"").Replace("\"cpu\"", "\"gpu\""));

@@ -12,7 +12,7 @@ namespace Runner.Tests.Factorial;
 /// </summary>
 public sealed class FactorialBatchTests : IAsyncLifetime
 {
-    private static readonly string Spec = TinySpec.Of("factorial", seeds: 2, images: 256,
+    private static readonly string Spec = TinySpec.Of("factorial", seeds: 2,
         more: """ "factorial": {"factors": [{"trick": "tta"}, {"trick": "label-smoothing"}], "design": "full"}""");
 
     private TestDatabase _db = null!;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using Runner.Tests.Infrastructure;
 
@@ -7,28 +8,34 @@ namespace Runner.Tests.Foundation;
 /// <summary>
 /// OpenTelemetry metrics in Prometheus's text format: the API's at /prometheus (queue depth, runs by status, live
 /// workers, its HTTP server), a worker's on its own port (runs started and finished, heartbeats), moving as a batch runs.
+/// The API whose counters are read runs as a process: Runner's meter is process-wide (RunnerMetrics), so an API in the
+/// test process would also count what every other test's API in it measures.
 /// </summary>
-[Collection(MetricsCollection.Name)]
-public sealed class TelemetryTests : ApiTestBase
+public sealed class TelemetryTests
 {
-    private static readonly string Spec = TinySpec.Of("measured", seeds: 2, images: 256);
+    private static readonly string Spec = TinySpec.Of("measured", seeds: 2);
 
     [Fact]
     public async Task The_api_and_a_worker_are_scraped_and_their_counters_move_as_a_batch_runs()
     {
-        var before = await Client.GetStringAsync("/prometheus");
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var api = await ApiProcess.StartAsync(db.ConnectionString);
+        using var client = new HttpClient { BaseAddress = new Uri(api.Url) };
+        var before = await client.GetStringAsync("/prometheus");
         Assert.Null(Value(before, "runner_queue_depth", "queue=\"cpu-2-normal\""));
 
-        var id = await SubmitBatchAsync(Spec);
+        using var submitted = await client.PostAsync("/batches", new StringContent(Spec, Encoding.UTF8, "application/json"));
+        Assert.True(submitted.IsSuccessStatusCode, await submitted.Content.ReadAsStringAsync());
         await Task.Delay(1100); // the database gauges are read once a second at most
-        var queued = await Client.GetStringAsync("/prometheus");
+        var queued = await client.GetStringAsync("/prometheus");
         Assert.Equal(2, Value(queued, "runner_queue_depth", "queue=\"cpu-2-normal\""));
         Assert.Equal(2, Value(queued, "runner_runs", "status=\"queued\""));
         Assert.Contains("http_server_request_duration_seconds", queued); // ASP.NET Core's own instrumentation
 
         var port = FreePort.Next();
-        await using var worker = ChildProcess.StartWorker(Db.ConnectionString, new Dictionary<string, string> { ["Worker__MetricsPort"] = port.ToString() });
-        await Eventually.BatchFinished(Db, id, TimeSpan.FromMinutes(2), () => worker.AllOutput);
+        await using var worker = ChildProcess.StartWorker(db.ConnectionString, new Dictionary<string, string> { ["Worker__MetricsPort"] = port.ToString() });
+        var id = await db.ScalarAsync<long>("select id from batches");
+        await Eventually.BatchFinished(db, id, TimeSpan.FromMinutes(2), () => worker.AllOutput);
 
         using var scraper = new HttpClient();
         var own = await scraper.GetStringAsync($"http://localhost:{port}/metrics");
@@ -41,23 +48,26 @@ public sealed class TelemetryTests : ApiTestBase
         Assert.True(memory > 100 << 20 && memory <= Value(own, "runner_device_memory_limit_bytes", "device=\"cpu\""), own);
 
         await Task.Delay(1100);
-        var done = await Client.GetStringAsync("/prometheus");
+        var done = await client.GetStringAsync("/prometheus");
         Assert.Equal(2, Value(done, "runner_runs", "status=\"succeeded\""));
         Assert.Null(Value(done, "runner_queue_depth", "queue=\"cpu-2-normal\""));
         Assert.Equal(1, Value(done, "runner_workers_alive"));
 
-        await Client.GetStringAsync($"/batches/{id}/analysis");
+        await client.GetStringAsync($"/batches/{id}/analysis");
         await Task.Delay(1100); // past the exporter's cache of the last scrape
-        var analysed = await Client.GetStringAsync("/prometheus");
+        var analysed = await client.GetStringAsync("/prometheus");
         Assert.True(Value(analysed, "runner_analysis_duration_seconds_count") == 1, analysed);
     }
 
     [Fact]
     public async Task The_scrape_needs_the_key_from_outside_this_machine()
     {
-        using var anonymous = Api.CreateClient();
+        await using var db = await TestDatabase.CreateMigratedAsync();
+        await using var api = new ApiFactory(db.ConnectionString); // the test server's requests come from outside
+        using var anonymous = api.CreateClient();
+        using var client = api.CreateClientWithKey();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/prometheus")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/prometheus")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/prometheus")).StatusCode);
     }
 
     /// <summary>The value of the series named <paramref name="name"/> whose labels include <paramref name="label"/>; null when there is none.</summary>

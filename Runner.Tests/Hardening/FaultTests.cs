@@ -17,7 +17,7 @@ public sealed class FaultTests
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Width 1/8 on synthetic images: a few tenths of a second per epoch on the development machines.</summary>
-    private static string Spec(string name, int epochs, int seeds, bool twoArms, int images = 512) =>
+    private static string Spec(string name, int epochs, int seeds, bool twoArms, int images = TinySpec.Images) =>
         TinySpec.Of(name, seeds, epochs, images: images, more: twoArms ? TinySpec.LeaveOneOutEma : "");
 
     private static async Task<T?> Scalar<T>(string connectionString, string sql)
@@ -91,7 +91,7 @@ public sealed class FaultTests
                 await worker.WaitForOutputAsync("registered", StartTimeout);
 
             const int epochs = 3;
-            var created = await PostAsync(client, "/batches", Spec("three-workers", epochs, seeds: 6, twoArms: true, images: 256));
+            var created = await PostAsync(client, "/batches", Spec("three-workers", epochs, seeds: 6, twoArms: true));
             var id = created.Json!["batch"]!["id"]!.GetValue<long>();
             await Eventually.Holds("the batch to finish", async () => await db.ScalarAsync<string>($"select status from batches where id = {id}") is "completed" or "failed",
                 TimeSpan.FromMinutes(4), () => string.Join("\n---\n", workers.Select(w => w.AllOutput)));

@@ -45,7 +45,7 @@ public sealed class RemoteWorkerTests
 
         using var folder = new TempFolder();
         var spec = Path.Combine(folder.Path, "remote.json");
-        await File.WriteAllTextAsync(spec, TinySpec.Of("remote", seeds: 2, images: 256));
+        await File.WriteAllTextAsync(spec, TinySpec.Of("remote", seeds: 2));
         var wrongKey = await ClientAsync(link.Namespace, ["submit", spec, "--api", api, "--api-key", "wrong"]);
         Assert.NotEqual(0, wrongKey.ExitCode);
         Assert.Contains("API key", wrongKey.Output);

@@ -1,5 +1,6 @@
 using Runner.Tests.Batches;
 using Runner.Tests.Client;
+using Runner.Tests.Factorial;
 using Runner.Tests.Foundation;
 using Runner.Tests.Hardening;
 using Runner.Tests.Pages;
@@ -18,18 +19,24 @@ namespace Runner.Tests.Infrastructure;
 /// </summary>
 public sealed class LongestFirst : ITestCollectionOrderer
 {
-    /// <summary>Longest first: each trains many runs, in worker processes or in this one.</summary>
+    /// <summary>Longest first (their times in a whole run of the suite, docs/benchmarks.md): each trains runs, in worker processes or in this one.</summary>
     private static readonly string[] Longest =
     [
         TorchCollection.Name,
-        ForClass<BatchExecutionTests>(),
         ForClass<FaultTests>(),
         ForClass<SequentialBatchTests>(),
-        ForClass<BrowserTests>(),
-        ForClass<BatchApiTests>(),
-        ForClass<ClientCommandTests>(),
+        ForClass<BatchExecutionTests>(),
         ForClass<ConformanceCommandTests>(),
+        ForClass<BrowserTests>(),
         ForClass<ProbeRoundTripTests>(),
+        ForClass<RemoteWorkerTests>(),
+        ForClass<ClientCommandTests>(),
+        ForClass<LibTorchDirectoryTests>(),
+        ForClass<FactorialBatchTests>(),
+        ForClass<BatchApiTests>(),
+        ForClass<TelemetryTests>(),
+        ForClass<TracingTests>(),
+        ForClass<BackupTests>(),
     ];
 
     /// <summary>The display name of the collection xUnit makes for a test class without one of its own.</summary>
