@@ -91,7 +91,7 @@ public sealed class FaultTests
                 await worker.WaitForOutputAsync("registered", StartTimeout);
 
             const int epochs = 3;
-            var created = await PostAsync(client, "/batches", Spec("three-workers", epochs, seeds: 6, twoArms: true));
+            var created = await PostAsync(client, "/batches", Spec("three-workers", epochs, seeds: 6, twoArms: true, images: 128));
             var id = created.Json!["batch"]!["id"]!.GetValue<long>();
             await Eventually.Holds("the batch to finish", async () => await db.ScalarAsync<string>($"select status from batches where id = {id}") is "completed" or "failed",
                 TimeSpan.FromMinutes(4), () => string.Join("\n---\n", workers.Select(w => w.AllOutput)));
@@ -123,6 +123,9 @@ public sealed class FaultTests
         const string run = "select row(status, attempt, finished_at, test_accuracy, (select count(*) from epochs e where e.run_id = r.id))::text from runs r";
         var before = await db.ScalarAsync<string>($"{run} where batch_id = {id}");
         var jobId = (await db.ScalarAsync<string>($"select job_id from runs where batch_id = {id}"))!;
+        // The run is stored before its job returns: the job is finished once Hangfire has marked it succeeded.
+        await Eventually.Holds("the job's Succeeded state", async () => await db.ScalarAsync<long>($"select count(*) from hangfire.state where jobid = {jobId} and name = 'Succeeded'") == 1,
+            TimeSpan.FromMinutes(1), () => worker.AllOutput);
 
         // What the dashboard's Requeue button does.
         Assert.True(api.Services.GetRequiredService<IBackgroundJobClient>().Requeue(jobId));
