@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text;
 using System.Text.RegularExpressions;
+using Runner.Tests.Hardening;
 using Runner.Tests.Infrastructure;
 
 namespace Runner.Tests.Foundation;
@@ -24,8 +24,9 @@ public sealed class TelemetryTests
         var before = await client.GetStringAsync("/prometheus");
         Assert.Null(Value(before, "runner_queue_depth", "queue=\"cpu-2-normal\""));
 
-        using var submitted = await client.PostAsync("/batches", new StringContent(Spec, Encoding.UTF8, "application/json"));
-        Assert.True(submitted.IsSuccessStatusCode, await submitted.Content.ReadAsStringAsync());
+        var submitted = await HardeningClient.PostAsync(client, "/batches", Spec);
+        Assert.True(submitted.Response.IsSuccessStatusCode, submitted.ToString());
+        var id = submitted.Json!["batch"]!["id"]!.GetValue<long>();
         await Task.Delay(1100); // the database gauges are read once a second at most
         var queued = await client.GetStringAsync("/prometheus");
         Assert.Equal(2, Value(queued, "runner_queue_depth", "queue=\"cpu-2-normal\""));
@@ -34,7 +35,6 @@ public sealed class TelemetryTests
 
         var port = FreePort.Next();
         await using var worker = ChildProcess.StartWorker(db.ConnectionString, new Dictionary<string, string> { ["Worker__MetricsPort"] = port.ToString() });
-        var id = await db.ScalarAsync<long>("select id from batches");
         await Eventually.BatchFinished(db, id, TimeSpan.FromMinutes(2), () => worker.AllOutput);
 
         using var scraper = new HttpClient();
