@@ -24,7 +24,7 @@ public static class Benchmark
         Trainer.WhitenAirbench(recipe, data, data.TrainCount, model);
         model.train();
         using var optimizer = new NesterovSgd(model, recipe);
-        using var generator = new Generator((ulong)seed);
+        using var generator = new Generator(Trainer.DataSeed(seed));
         using var index = randperm(data.TrainCount, generator: generator).narrow(0, 0, recipe.BatchSize).to(data.Device);
         using var x = data.TrainCentre(data.TrainCount).index_select(0, index);
         using var y = data.TrainLabels.index_select(0, index);
@@ -45,7 +45,7 @@ public static class Benchmark
     /// <summary>One epoch's augmentation on the device (airbench's loader, or group-wise) plus cutting it into shuffled batches.</summary>
     public static double AugmentationSeconds(Recipe recipe, DeviceData data, long seed)
     {
-        using var generator = new Generator((ulong)seed);
+        using var generator = new Generator(Trainer.DataSeed(seed));
         using var loader = recipe.Network == Network.Airbench ? new AirbenchAugmentation(data.TrainPadded, recipe, generator) : null;
         Synchronize(data.Device);
         var clock = Stopwatch.StartNew();

@@ -60,6 +60,27 @@ public sealed class TrainerTests
         Assert.All(first.Epochs, e => Assert.True(double.IsFinite(e.TrainLoss)));
     }
 
+    /// <summary>
+    /// Initialisation draws from libtorch's global generator, augmentation and batch order from the run's own; both are mt19937,
+    /// so one seed for both would give the data stream the very numbers the initial weights were drawn from.
+    /// </summary>
+    [Fact]
+    public void A_runs_data_stream_does_not_repeat_its_initialisations_numbers()
+    {
+        foreach (var seed in new long[] { 0, 1, 5, 1000 })
+        {
+            torch.manual_seed(seed);
+            using var initialisation = torch.rand(4096);
+            using var sameSeed = new torch.Generator((ulong)seed);
+            using var dataStream = new torch.Generator(Trainer.DataSeed(seed));
+
+            Assert.True(torch.rand(4096, generator: sameSeed).equal(initialisation).all().item<bool>(), "the hazard itself: one seed, one stream");
+            using var data = torch.rand(4096, generator: dataStream);
+            Assert.False(data.equal(initialisation).any().item<bool>(), $"seed {seed}: the data stream draws the initialisation's numbers");
+            Assert.InRange(torch.corrcoef(torch.stack([data, initialisation])).data<float>()[1], -0.1f, 0.1f);
+        }
+    }
+
     [Fact]
     public void Per_example_augmentation_is_seeded_too()
     {
