@@ -135,6 +135,7 @@ public sealed class BatchExecutionTests() : ApiTestBase(new Dictionary<string, s
         Assert.Equal(2, await Db.ScalarAsync<int>($"select attempt from runs where batch_id = {id}"));
         Assert.Equal(100L, await Db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id} and e.attempt = 2"));
         Assert.Equal(0L, await Db.ScalarAsync<long>($"select count(*) from epochs e join runs r on r.id = e.run_id where r.batch_id = {id} and e.attempt <> 2"));
+        await Eventually.JobsSettled(Db, TimeSpan.FromSeconds(30), () => survivor.AllOutput);
         Assert.Equal(5L, await Db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Succeeded'"));
     }
 

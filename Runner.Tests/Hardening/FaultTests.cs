@@ -98,6 +98,7 @@ public sealed class FaultTests
 
             await AssertStoredOnce(db.ConnectionString, id, runs: 12, epochs);
             Assert.Equal(0L, await db.ScalarAsync<long>($"select count(*) from runs where batch_id = {id} and attempt <> 1"));
+            await Eventually.JobsSettled(db, TimeSpan.FromSeconds(30), () => string.Join("\n---\n", workers.Select(w => w.AllOutput)));
             Assert.Equal(12L, await db.ScalarAsync<long>("select count(*) from hangfire.job where statename = 'Succeeded'"));
             Assert.True(await db.ScalarAsync<long>($"select count(distinct worker_id) from runs where batch_id = {id}") >= 2,
                 "the runs should be shared between workers");

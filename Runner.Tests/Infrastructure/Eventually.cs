@@ -35,5 +35,14 @@ public static class Eventually
         Holds($"batch {batchId} to finish", async () => await db.ScalarAsync<string>($"select status from batches where id = {batchId}") is not ("queued" or "running"),
             timeout, diagnostics);
 
+    /// <summary>
+    /// Until no Hangfire job is being created, waits in a queue or is being processed: a run is stored before its job returns,
+    /// so a batch may read finished while its last job is still Processing.
+    /// </summary>
+    public static Task JobsSettled(TestDatabase db, TimeSpan timeout, Func<string>? diagnostics = null) =>
+        Holds("every Hangfire job to settle", async () => await db.ScalarAsync<long>(
+                "select count(*) from hangfire.job where statename is null or statename in ('Enqueued', 'Processing')") == 0,
+            timeout, diagnostics);
+
     private static string Describe<T>(T value) => value is System.Text.Json.Nodes.JsonNode node ? node.ToJsonString() : value?.ToString() ?? "null";
 }
