@@ -20,7 +20,7 @@ here=.data/gpu-check
 
 if [ "${1:-}" = "--prepare" ]; then
   command -v zstd >/dev/null || { echo "zstd is needed to pack the worker (apt-get install zstd)." >&2; exit 2; }
-  rm -rf "$here/publish" && mkdir -p "$here"
+  rm -rf "$here/artifacts" && mkdir -p "$here"
   # The worker reuses Runner.Core built in its own folders (Runner.Worker.csproj), so a fresh checkout restores it there first.
   dotnet restore Runner.Core/Runner.Core.csproj -v quiet -nologo
   dotnet publish Runner.Worker/Runner.Worker.csproj -c Release -r linux-x64 --self-contained -p:TorchBackend=system \
