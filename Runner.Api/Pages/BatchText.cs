@@ -29,8 +29,8 @@ public static class BatchText
         var name = JsonNames.Of(analysis.Correction);
         var correction = char.ToUpperInvariant(name[0]) + name[1..];
         var interval = t.CiLow is { } lo && t.CiHigh is { } hi ? $" ({level}% CI {format.Difference(lo)} … {format.Difference(hi)})" : "";
-        var p = c.PAdjusted is { } adjusted ? $", {correction} p = {MetricFormat.P(adjusted)}" : "";
-        var paired = c.Paired?.PTwoSided is { } pp ? $" (paired p = {MetricFormat.P(pp)})" : "";
+        var p = c.PAdjusted is { } adjusted ? $", {correction} {MetricFormat.PIs(adjusted)}" : "";
+        var paired = c.Paired?.PTwoSided is { } pp ? $" (paired {MetricFormat.PIs(pp)})" : "";
         var resolve = c.Verdict is Verdict.NoSignificantDifference or Verdict.Undecided && c.RunsPerArmToDetectObserved is { } n
             ? $"; about {Math.Ceiling(n):0} runs per arm would resolve the observed difference" : "";
         return ($"{c.Arm} − {c.Against} = {format.Difference(t.Difference ?? double.NaN)}{interval}{p}{paired}: ", c.Verdict.Describe(analysis.Margin), resolve);
@@ -44,7 +44,7 @@ public static class BatchText
             return null;
         var clearest = tested.MinBy(c => c.PAdjusted ?? 1)!;
         var shown = tested.Count(c => c.Verdict is Verdict.Better or Verdict.Worse);
-        var p = clearest.PAdjusted is { } adjusted ? $", p = {MetricFormat.P(adjusted)}" : "";
+        var p = clearest.PAdjusted is { } adjusted ? $", {MetricFormat.PIs(adjusted)}" : "";
         return $"{clearest.Arm}: {format.Difference(clearest.Test.Difference!.Value)}{p}, {clearest.Verdict.Describe(analysis.Margin)} ({shown} of {tested.Count} arms differ)";
     }
 
@@ -56,6 +56,6 @@ public static class BatchText
             return null;
         var clearest = effects.MinBy(e => e.AdjustedP)!;
         var mains = analysis.Analysis.MainEffects;
-        return $"{clearest.Term} ({clearest.Label}): {format.Difference(clearest.Estimate)}, p = {MetricFormat.P(clearest.AdjustedP)} ({mains.Count(e => e.Significant)} of {mains.Count} main effects significant)";
+        return $"{clearest.Term} ({clearest.Label}): {format.Difference(clearest.Estimate)}, {MetricFormat.PIs(clearest.AdjustedP)} ({mains.Count(e => e.Significant)} of {mains.Count} main effects significant)";
     }
 }

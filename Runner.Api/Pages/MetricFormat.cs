@@ -35,4 +35,7 @@ public sealed record MetricFormat(
         < 0.0001 => "< 0.0001",
         _ => F(p.Value, "0.0000"),
     };
+
+    /// <summary>A p-value in a sentence: an equals sign before a value ("p = 0.0123"), none before a bound ("p &lt; 0.0001").</summary>
+    public static string PIs(double? p) => p < 0.0001 ? $"p {P(p)}" : $"p = {P(p)}";
 }

@@ -90,6 +90,9 @@ public sealed class BatchPageTests
         Assert.Contains($"Holm p = {same.PAdjusted!.Value:0.0000} (paired p = ", headline);
         Assert.Contains("no significant difference</span>; about ", headline);
         Assert.Contains("runs per arm would resolve the observed difference.", headline);
+        Assert.True(better.Paired!.PTwoSided < 0.0001);
+        var betterHeadline = System.Net.WebUtility.HtmlDecode(Regex.Match(html, "<li data-arm=\"with-trick\">.*?</li>").Value);
+        Assert.Contains($"Holm p = {better.PAdjusted!.Value:0.0000} (paired p < 0.0001): ", betterHeadline); // never "p = < 0.0001"
         Assert.Contains("15 of 15 runs finished", html);
     }
 
