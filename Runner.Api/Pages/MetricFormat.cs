@@ -37,5 +37,5 @@ public sealed record MetricFormat(
     };
 
     /// <summary>A p-value in a sentence: an equals sign before a value ("p = 0.0123"), none before a bound ("p &lt; 0.0001").</summary>
-    public static string PIs(double? p) => p < 0.0001 ? $"p {P(p)}" : $"p = {P(p)}";
+    public static string PIs(double? p) => P(p) is var text && text.StartsWith('<') ? $"p {text}" : $"p = {text}";
 }
