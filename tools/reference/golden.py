@@ -61,11 +61,15 @@ def parse_args():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--whitening-sum", choices=["float32", "float64"], default="float32",
                    help="the original's float32 sum of the patches' outer products, or float64 (Runner's)")
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                   help="an end-to-end run's threads (default: every core); two runs side by side take one each")
     args = p.parse_args()
     if (args.out is None) == (args.train is None):
         p.error("give either --out (golden trajectories) or --train N (an end-to-end run)")
     if args.train is not None and not 512 <= args.train <= 50000:
         p.error("--train must be between 512 and 50000 images")
+    if not 1 <= args.threads <= 256:
+        p.error("--threads must be between 1 and 256")
     return args
 
 
@@ -257,7 +261,7 @@ def end_to_end_recipe(train, epochs, width):
 def end_to_end(args):
     """The original's final stage end to end at CPU scale, as new_dawn.py runs it but in fp32 on the CPU: one JSON line
     an epoch (TTA accuracy of the EMA model on all 10,000 test images)."""
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(args.threads)
     original = Original(args.src)
     core, tb = original.core, original.tb
     epochs = args.epochs
