@@ -51,8 +51,10 @@ public sealed class BatchPageTests
         var cell = Regex.Match(row.Groups[1].Value, $"<td[^>]*data-field=\"{field}\"[^>]*>(.*?)</td>", RegexOptions.Singleline);
         Assert.True(cell.Success, $"no {field} cell for {arm}");
         return System.Net.WebUtility.HtmlDecode(cell.Groups[1].Value); // the encoder writes + as &#x2B;
-
     }
+
+    private static string Headline(string html, string arm) =>
+        System.Net.WebUtility.HtmlDecode(Regex.Match(html, $"<li data-arm=\"{Regex.Escape(arm)}\">.*?</li>").Value);
 
     private static double DataValue(string html, string arm, string field)
     {
@@ -85,13 +87,13 @@ public sealed class BatchPageTests
         Assert.Equal(better.Test.HedgesG!.Value.ToString("0.00", CultureInfo.InvariantCulture), Cell(html, "with-trick", "hedges-g"));
         Assert.Equal("baseline", Cell(html, "base", "verdict"));
         Assert.Contains($"id=\"planning\">Run-to-run sd {analysis.Planning.Sd!.Value * 100:0.00} pts (", html); // the metric's units, not a raw fraction
-        var headline = System.Net.WebUtility.HtmlDecode(Regex.Match(html, "<li data-arm=\"no-trick\">.*?</li>").Value);
+        var headline = Headline(html, "no-trick");
         Assert.Contains($"no-trick − base = {(same.Test.Difference >= 0 ? "+" : "−")}{Math.Abs(same.Test.Difference!.Value * 100):0.00} pts (95% CI ", headline);
         Assert.Contains($"Holm p = {same.PAdjusted!.Value:0.0000} (paired p = ", headline);
         Assert.Contains("no significant difference</span>; about ", headline);
         Assert.Contains("runs per arm would resolve the observed difference.", headline);
         Assert.True(better.Paired!.PTwoSided < 0.0001);
-        var betterHeadline = System.Net.WebUtility.HtmlDecode(Regex.Match(html, "<li data-arm=\"with-trick\">.*?</li>").Value);
+        var betterHeadline = Headline(html, "with-trick");
         Assert.Contains($"Holm p = {better.PAdjusted!.Value:0.0000} (paired p < 0.0001): ", betterHeadline); // never "p = < 0.0001"
         Assert.Contains("15 of 15 runs finished", html);
     }
