@@ -13,6 +13,15 @@ if pg_is_running; then started_here=0; else started_here=1; fi
 RUNNER_PG_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off" pg_up
 [ "$started_here" -eq 0 ] || trap pg_down EXIT
 
+# The shared CIFAR-10 copy lies beside the checkout (../shared, Runner.Tests/Infrastructure/SharedCifar.cs); a clone
+# made elsewhere (a temporary folder) finds it beside the repository it was cloned from.
+if [ -z "${RUNNER_TEST_CIFAR10:-}" ] && [ ! -d ../shared ]; then
+  origin=$(git config --get remote.origin.url || true)
+  if [ -n "$origin" ] && [ -f "$origin/../shared/data/cifar10-jpeg75/cifar-10-binary.tar.gz" ]; then
+    export RUNNER_TEST_CIFAR10=$(realpath "$origin/../shared/data/cifar10-jpeg75/cifar-10-binary.tar.gz")
+  fi
+fi
+
 # Tests create (and drop) their own databases through this administrative connection.
 export RUNNER_TEST_POSTGRES=$(pg_connection_string postgres)
 
