@@ -17,8 +17,9 @@ RUNNER_PG_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=of
 # made elsewhere (a temporary folder) finds it beside the repository it was cloned from.
 if [ -z "${RUNNER_TEST_CIFAR10:-}" ] && [ ! -d ../shared ]; then
   origin=$(git config --get remote.origin.url || true)
-  if [ -n "$origin" ] && [ -f "$origin/../shared/data/cifar10-jpeg75/cifar-10-binary.tar.gz" ]; then
-    export RUNNER_TEST_CIFAR10=$(realpath "$origin/../shared/data/cifar10-jpeg75/cifar-10-binary.tar.gz")
+  archive="$origin/../shared/data/cifar10-jpeg75/cifar-10-binary.tar.gz"
+  if [ -n "$origin" ] && [ -f "$archive" ]; then
+    export RUNNER_TEST_CIFAR10=$(realpath "$archive")
   fi
 fi
 
