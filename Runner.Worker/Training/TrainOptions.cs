@@ -21,10 +21,11 @@ public sealed class TrainOptions
     public readonly Option<string?> Data = new("--data") { Description = "CIFAR-10: cifar-10-binary.tar.gz or cifar-10-batches-bin/ (default: the cache, downloaded if missing)" };
     public readonly Option<int?> Synthetic = new("--synthetic") { Description = "Train on N synthetic images instead of CIFAR-10 (for smoke tests)" };
     public readonly Option<int> Threads = new("--threads") { Description = "libtorch CPU threads (0: libtorch's default)", DefaultValueFactory = _ => 0 };
+    public readonly Option<bool> Tf32 = new("--tf32") { Description = "TensorFloat-32 for fp32 matrix products and convolutions on CUDA (off by default, as Worker__Tf32)" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Preset, On, Off, Set, Seed, Device, Data, Synthetic, Threads })
+        foreach (var option in new Option[] { Preset, On, Off, Set, Seed, Device, Data, Synthetic, Threads, Tf32 })
             command.Options.Add(option);
     }
 
@@ -64,6 +65,8 @@ public sealed class TrainOptions
     {
         var device = WorkerDevice.Parse(result.GetValue(Device), "--device");
         NativeTorch.EnsureAvailable(device);
+        // libtorch's own default turns TF32 on for cuDNN's convolutions; a worker turns it off (CudaNumerics).
+        CudaNumerics.Apply(result.GetValue(Tf32));
         if (result.GetValue(Threads) is > 0 and var threads)
             TorchSharp.torch.set_num_threads(threads);
         return device;
