@@ -36,7 +36,7 @@ if [ "${1:-}" = "--prepare" ]; then
   dotnet run --project Runner.Worker -c Release -- conformance --data "${RUNNER_GPU_CHECK_PREPARE_DATA:-$shared}" \
     --save-inputs "$here/conformance-inputs.bin"
   if [ -n "${RUNNER_TORCHSHARP_SRC:-}" ]; then
-    tar -C "$RUNNER_TORCHSHARP_SRC/src/Native" -czf "$here/bridge-src.tar.gz" LibTorchSharp
+    tar -C "$RUNNER_TORCHSHARP_SRC/src/Native" -czf "$here/bridge-src.tar.gz" LibTorchSharp Stdafx.h UnixSal.h
     echo "packed TorchSharp's native sources into $here/bridge-src.tar.gz"
   fi
   echo "packed $(du -h "$here/worker.tar.zst" | cut -f1) into $here/worker.tar.zst; carry it and $here/conformance-inputs.bin to the GPU machine"
