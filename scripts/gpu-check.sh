@@ -75,13 +75,13 @@ if [ -s "$out/bridge-missing.txt" ] && [ -f "$here/bridge-src.tar.gz" ]; then
   generator=(); command -v ninja >/dev/null && generator=(-G Ninja)
   for std in 17 20; do # C++17 as TorchSharp builds it; C++20 should this libtorch's headers need it
     if cmake -S scripts/gpu-bridge -B "/tmp/bridge-build-$std" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DBRIDGE_CXX_STANDARD=$std \
-        -DTORCHSHARP_NATIVE=/tmp/bridge-src/LibTorchSharp -DTORCH_ROOT="$(dirname "$libtorch")" >> "$out/bridge-build.txt" 2>&1 &&
-      cmake --build "/tmp/bridge-build-$std" -j "$(nproc)" >> "$out/bridge-build.txt" 2>&1; then
+        -DTORCHSHARP_NATIVE=/tmp/bridge-src/LibTorchSharp -DTORCH_ROOT="$(dirname "$libtorch")" > "$out/bridge-build-$std.txt" 2>&1 &&
+      cmake --build "/tmp/bridge-build-$std" -j "$(nproc)" >> "$out/bridge-build-$std.txt" 2>&1; then
       cp "/tmp/bridge-build-$std/libLibTorchSharp.so" "$bridge"
       echo "bridge: rebuilt against this libtorch (C++$std) in $(( $(date +%s) - start )) s"
       break
     fi
-    echo "bridge: the C++$std build failed: $(grep -m 1 -i 'error' "$out/bridge-build.txt")"
+    echo "bridge: the C++$std build failed: $(grep -m 1 -i 'error' "$out/bridge-build-$std.txt")"
   done
   missing_symbols > "$out/bridge-missing.txt" || true
   echo "bridge: $(wc -l < "$out/bridge-missing.txt") libtorch symbols missing after the rebuild"
