@@ -17,7 +17,8 @@
 # (scripts/gpu-bridge) from TorchSharp's native sources, which --prepare packs when RUNNER_TORCHSHARP_SRC names a
 # TorchSharp checkout at the package's version (its src/Native/LibTorchSharp).
 # Data: CIFAR-10 from RUNNER_GPU_CHECK_DATA (cifar-10-binary.tar.gz or cifar-10-batches-bin/) when the machine
-# has it; else 50,000 synthetic images, which time the runs faithfully but make accuracies meaningless.
+# has it, else from /tmp/gpu-data where earlier calls unpacked it (scripts/gpu-data); else 50,000 synthetic images,
+# which time the runs faithfully but make accuracies meaningless.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=.data/gpu-check
@@ -57,6 +58,8 @@ libtorch=${RUNNER_LIBTORCH_DIR:-$(python3 -c 'import os, torch; print(os.path.jo
 [ -n "$libtorch" ] || { echo "No libtorch found: set RUNNER_LIBTORCH_DIR or install PyTorch for python3."; exit 2; }
 export RUNNER_LIBTORCH_DIR=$libtorch MALLOC_ARENA_MAX=1
 data=(--synthetic 50000)
+unpacked=/tmp/gpu-data/cifar-10-batches-bin # where scripts/gpu-data/unpack.py put CIFAR-10 in an earlier call (docs/gpu.md)
+[ -z "${RUNNER_GPU_CHECK_DATA:-}" ] && [ -f "$unpacked/test_batch.bin" ] && RUNNER_GPU_CHECK_DATA=$unpacked
 [ -n "${RUNNER_GPU_CHECK_DATA:-}" ] && data=(--data "$RUNNER_GPU_CHECK_DATA")
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader > "$out/gpu.txt" || true
 echo "GPU: $(cat "$out/gpu.txt"); libtorch: $libtorch; data: ${data[*]}"
