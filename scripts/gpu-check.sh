@@ -63,6 +63,8 @@ unpacked=/tmp/gpu-data/cifar-10-batches-bin # where scripts/gpu-data/unpack.py p
 [ -n "${RUNNER_GPU_CHECK_DATA:-}" ] && data=(--data "$RUNNER_GPU_CHECK_DATA")
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader > "$out/gpu.txt" || true
 echo "GPU: $(cat "$out/gpu.txt"); libtorch: $libtorch; data: ${data[*]}"
+# Whether the originals could run here beside Runner (tools/reference needs numpy; cifar10-fast also imports pandas).
+echo "python3 for tools/reference: $(python3 -c 'import sys, importlib.util as u; print(sys.version.split()[0], ", ".join(m + (" yes" if u.find_spec(m) else " no") for m in ("numpy", "pandas")))' 2>&1)"
 
 # 0. The bridge against this libtorch: the symbols it needs that this libtorch lacks, and a rebuild here if any are.
 bridge=$(find "$worker" -name libLibTorchSharp.so | head -n 1)
