@@ -50,13 +50,12 @@ def main():
     os.makedirs(out, exist_ok=True)
     at = 0
     for entry in manifest["files"]:
+        data, at = bytes(payload[at:at + entry["bytes"]]), at + entry["bytes"]  # a .bin file: labels, then residual
         if "records" in entry:
             n = entry["records"]
-            labels = torch.frombuffer(bytearray(payload[at:at + n]), dtype=torch.uint8).reshape(n, 1)
-            residual = torch.frombuffer(bytearray(payload[at + n:at + n * 3073]), dtype=torch.uint8).reshape(3, n, 32, 32)
-            data, at = as_bytes(torch.cat([labels, pixels(residual)], dim=1)), at + n * 3073
-        else:
-            data, at = bytes(payload[at:at + entry["bytes"]]), at + entry["bytes"]
+            labels = torch.frombuffer(bytearray(data[:n]), dtype=torch.uint8).reshape(n, 1)
+            residual = torch.frombuffer(bytearray(data[n:]), dtype=torch.uint8).reshape(3, n, 32, 32)
+            data = as_bytes(torch.cat([labels, pixels(residual)], dim=1))
         if hashlib.sha256(data).hexdigest() != entry["sha256"]:
             sys.exit(f"{entry['name']} differs from the original after unpacking.")
         with open(os.path.join(out, entry["name"]), "wb") as f:
